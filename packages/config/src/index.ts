@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of every process, read from the environment in this one place.
+ * The same variables configure the services, the CLI and the tests.
+ */
+const schema = z.object({
+  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('relocate'),
+  SCHEMA_REGISTRY_URL: z.string().url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/relocate'),
+  RELOCATE_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]+$/, 'only letters, digits, ".", "_" and "-" are valid in Kafka topic names')
+    .default('relocate'),
+  RELOCATE_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
+  RELOCATE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  RELOCATE_MAX_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
+  RELOCATE_RETRY_BASE_MS: z.coerce.number().int().min(1).default(200),
+  RELOCATE_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(500),
+  RELOCATE_CHUNK_BYTES: z.coerce.number().int().min(1024).max(900_000).default(256 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  schemaRegistryUrl: string;
+  databaseUrl: string;
+  topicPrefix: string;
+  partitions: number;
+  /** 0 picks a free port; the bound port is logged. */
+  metricsPort: number;
+  maxRetries: number;
+  retryBaseMs: number;
+  /** Export records per ModelBatch. */
+  batchRecords: number;
+  /** Bytes per ExportChunk; well under the broker's 1 MB default message size. */
+  chunkBytes: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration in environment: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    kafkaBrokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaClientId: e.KAFKA_CLIENT_ID,
+    schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
+    databaseUrl: e.DATABASE_URL,
+    topicPrefix: e.RELOCATE_TOPIC_PREFIX,
+    partitions: e.RELOCATE_PARTITIONS,
+    metricsPort: e.RELOCATE_METRICS_PORT,
+    maxRetries: e.RELOCATE_MAX_RETRIES,
+    retryBaseMs: e.RELOCATE_RETRY_BASE_MS,
+    batchRecords: e.RELOCATE_BATCH_RECORDS,
+    chunkBytes: e.RELOCATE_CHUNK_BYTES,
+    logLevel: e.LOG_LEVEL,
+    ...overrides,
+  };
+}

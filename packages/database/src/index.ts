@@ -1,0 +1,4 @@
+export * from './pool.ts';
+export * from './migrate.ts';
+export * from './relocations.ts';
+export * from './org-slugs.ts';

@@ -1,0 +1,128 @@
+import type { ImportOptions } from '@relocate/codec';
+import { type Finding, fingerprintOf } from '@relocate/domain';
+import type { Client, Pool } from './pool.ts';
+
+type Queryable = Pool | Client;
+
+export type RelocationStatus = 'running' | 'success' | 'failure';
+
+export interface RelocationRow {
+  id: string;
+  status: RelocationStatus;
+  options: ImportOptions;
+  reason: string | null;
+  summary: RelocationSummary | null;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+export interface ModelCounts { inserted: number; existing: number; overwritten: number }
+
+/** The result object the CLI prints: what a relocation did. */
+export interface RelocationSummary {
+  relocationId: string;
+  status: RelocationStatus;
+  reason: string | null;
+  models: Record<string, ModelCounts>;
+  slugs: Record<string, string>;
+  events: number;
+  findings: Array<Omit<Finding, 'relocationId'>>;
+}
+
+export async function startRelocation(db: Queryable, id: string, options: ImportOptions): Promise<void> {
+  await db.query('INSERT INTO relocate.relocation (id, options) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [id, options]);
+}
+
+export async function getRelocation(db: Queryable, id: string): Promise<RelocationRow | undefined> {
+  const { rows } = await db.query<RelocationRow>(
+    'SELECT id, status, options, reason, summary, created_at, completed_at FROM relocate.relocation WHERE id = $1',
+    [id],
+  );
+  return rows[0];
+}
+
+/** Findings are keyed by fingerprint, so a replayed record reports each problem once. */
+export async function recordFindings(db: Queryable, findings: Finding[]): Promise<void> {
+  if (findings.length === 0) return;
+  const cols = findings.map((f) => [f.relocationId, f.stage, f.severity, f.kind, f.model, f.pk, f.field, f.reason, fingerprintOf(f)]);
+  await db.query(
+    `INSERT INTO relocate.finding (relocation_id, stage, severity, kind, model, pk, field, reason, fingerprint)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[])
+     ON CONFLICT (relocation_id, fingerprint) DO NOTHING`,
+    Array.from({ length: 9 }, (_, i) => cols.map((c) => c[i])),
+  );
+}
+
+export async function listFindings(db: Queryable, relocationId: string): Promise<Finding[]> {
+  const { rows } = await db.query<Finding & { relocation_id: string }>(
+    `SELECT relocation_id AS "relocationId", stage, severity, kind, model, pk, field, reason
+     FROM relocate.finding WHERE relocation_id = $1 ORDER BY id`,
+    [relocationId],
+  );
+  return rows;
+}
+
+/** Marks a running relocation failed; the first reason stands. A relocation never seen before is recorded as failed. */
+export async function failRelocation(db: Queryable, id: string, reason: string): Promise<void> {
+  await db.query(
+    `INSERT INTO relocate.relocation (id, status, options, reason) VALUES ($1, 'failure', '{}', $2)
+     ON CONFLICT (id) DO UPDATE SET status = 'failure', reason = COALESCE(relocate.relocation.reason, EXCLUDED.reason), updated_at = now()
+     WHERE relocate.relocation.status = 'running'`,
+    [id, reason],
+  );
+}
+
+/** Returns true only for the call that moved the relocation out of running, so completion is announced once. */
+export async function finishRelocation(db: Queryable, id: string, summary: RelocationSummary): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE relocate.relocation SET status = $2, summary = $3, reason = COALESCE(reason, $4), completed_at = now(), updated_at = now()
+     WHERE id = $1 AND status = 'running'`,
+    [id, summary.status, summary, summary.reason],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+export async function saveSummary(db: Queryable, id: string, summary: RelocationSummary): Promise<void> {
+  await db.query('UPDATE relocate.relocation SET summary = $2, completed_at = COALESCE(completed_at, now()), updated_at = now() WHERE id = $1', [id, summary]);
+}
+
+/** A relocation submitted again under its id runs again; every stage's idempotency makes that a no-op for done work. */
+export async function restartRelocation(db: Queryable, id: string): Promise<void> {
+  await db.query(
+    `UPDATE relocate.relocation SET status = 'running', reason = NULL, completed_at = NULL, completion_published = false, updated_at = now() WHERE id = $1`,
+    [id],
+  );
+}
+
+/** Summarizes a relocation from what its stages recorded. */
+export async function buildSummary(db: Queryable, id: string): Promise<RelocationSummary> {
+  const relocation = await getRelocation(db, id);
+  const { rows: counts } = await db.query<{ model: string; kind: string; n: number }>(
+    'SELECT model, kind, count(*)::int AS n FROM relocate.pk_map WHERE relocation_id = $1 GROUP BY model, kind ORDER BY model',
+    [id],
+  );
+  const models: Record<string, ModelCounts> = {};
+  for (const c of counts) {
+    const m = (models[c.model] ??= { inserted: 0, existing: 0, overwritten: 0 });
+    if (c.kind === 'INSERTED') m.inserted = c.n;
+    else if (c.kind === 'EXISTING') m.existing = c.n;
+    else m.overwritten = c.n;
+  }
+  const { rows: slugRows } = await db.query<{ requested_slug: string; final_slug: string }>(
+    'SELECT requested_slug, final_slug FROM relocate.org_slug WHERE relocation_id = $1 ORDER BY organization_id',
+    [id],
+  );
+  const { rows: eventRows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM relocate.saved_event WHERE relocation_id = $1', [id]);
+  const findings = (await listFindings(db, id)).map(({ relocationId: _, ...f }) => f);
+  const failed = relocation?.status === 'failure' || findings.some((f) => f.severity === 'error');
+  const firstError = findings.find((f) => f.severity === 'error');
+  return {
+    relocationId: id,
+    status: failed ? 'failure' : 'success',
+    reason: relocation?.reason ?? (firstError ? `${firstError.kind}: ${firstError.reason}` : null),
+    models,
+    slugs: Object.fromEntries(slugRows.map((r) => [r.requested_slug, r.final_slug])),
+    events: eventRows[0]?.n ?? 0,
+    findings,
+  };
+}

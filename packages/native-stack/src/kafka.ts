@@ -1,0 +1,250 @@
+// Kafka 3.9.1, single-node KRaft, run from the Maven jars in .cache/kafka-libs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { stackConfig } from './config.ts';
+import { PartStartError, PortInUseError, StackError } from './errors.ts';
+import { defaultJava, type JavaRuntime } from './java.ts';
+import { ensureKafkaLibs } from './maven.ts';
+import { paths, repoRoot } from './paths.ts';
+import {
+  formatCommand,
+  isAlive,
+  livePid,
+  portAnswers,
+  removeFile,
+  run,
+  sleep,
+  spawnDetached,
+  stopProcess,
+  tailFile,
+  writePidFile,
+  type Log,
+} from './process.ts';
+
+export const KAFKA_VERSION = '3.9.1';
+/** Appears in the broker's command line; used to recognise our process behind a pid file. */
+const PROCESS_MARKER = 'kafka.Kafka';
+const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 30_000;
+
+interface KafkaInfo {
+  version: string;
+  java: string;
+  javaVersion: string;
+  javaMajor: number;
+  port: number;
+  controllerPort: number;
+  startedAt: string;
+}
+const infoFile = path.join(paths.kafkaRun, 'kafka.json');
+
+export function readKafkaInfo(): KafkaInfo | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(infoFile, 'utf8')) as KafkaInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replace ${NAME} placeholders; every placeholder in the template must have a value. */
+export function renderTemplate(template: string, vars: Record<string, string>): string {
+  return template.replace(/\$\{([A-Z_]+)\}/g, (whole: string, name: string) => {
+    const value = vars[name];
+    if (value === undefined) throw new Error(`template placeholder ${whole} has no value`);
+    return value;
+  });
+}
+
+function writeProperties(): string {
+  const { host, kafkaPort, controllerPort } = stackConfig();
+  const template = fs.readFileSync(paths.kafkaPropertiesTemplate, 'utf8');
+  const rendered = renderTemplate(template, {
+    HOST: host,
+    KAFKA_PORT: String(kafkaPort),
+    CONTROLLER_PORT: String(controllerPort),
+    LOG_DIRS: paths.kafkaData,
+  });
+  fs.mkdirSync(paths.kafkaRun, { recursive: true });
+  fs.writeFileSync(paths.kafkaProperties, rendered);
+  return paths.kafkaProperties;
+}
+
+function javaArgs(libs: string, mainClass: string, extra: readonly string[], heap?: string): string[] {
+  return [
+    ...(heap ? [`-Xmx${heap}`] : []),
+    '-Djava.awt.headless=true',
+    `-Dlog4j.configuration=file:${paths.kafkaLog4j}`,
+    `-Dkafka.log.file=${paths.kafkaLog}`,
+    '-cp',
+    `${libs}/*`,
+    mainClass,
+    ...extra,
+  ];
+}
+
+/** Format the KRaft storage once (skipped when the data dir already carries meta.properties). */
+async function formatStorage(java: JavaRuntime, libs: string, props: string, log: Log): Promise<void> {
+  if (fs.existsSync(path.join(paths.kafkaData, 'meta.properties'))) return;
+  fs.mkdirSync(paths.kafkaData, { recursive: true });
+  const uuidArgs = javaArgs(libs, 'kafka.tools.StorageTool', ['random-uuid']);
+  const { stdout } = await run(java.path, uuidArgs);
+  const clusterId = stdout.trim().split('\n').at(-1)?.trim() ?? '';
+  if (!/^[A-Za-z0-9_-]{22}$/.test(clusterId)) {
+    throw new PartStartError('kafka', `unexpected cluster id ${JSON.stringify(stdout)}`, formatCommand(java.path, uuidArgs), paths.kafkaLog, await tailFile(paths.kafkaLog));
+  }
+  log(`kafka: formatting storage in ${paths.kafkaData} (cluster id ${clusterId})`);
+  await run(java.path, javaArgs(libs, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', props, '--ignore-formatted']));
+}
+
+/** One readiness probe: the group coordinator answers a DescribeGroups request. */
+export async function kafkaCoordinatorAnswers(brokers: string[]): Promise<boolean> {
+  const kafka = new Kafka({
+    clientId: 'relocate-stack-readiness',
+    brokers,
+    connectionTimeout: 1000,
+    requestTimeout: 3000,
+    // A few quick internal retries: the first lookup of a coordinator fails with "no brokers in
+    // the broker pool" until kafkajs has refreshed its metadata, which its retrier does.
+    retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+    // The first probes get "coordinator is loading" errors; they are expected, so stay quiet.
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.describeGroups(['relocate-readiness']);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export function kafkaBrokers(): string[] {
+  const { host, kafkaPort } = stackConfig();
+  return [`${host}:${kafkaPort}`];
+}
+
+/** Live pid of the broker we started (a stale pid file is removed). */
+export function kafkaPid(): number | undefined {
+  return livePid(paths.kafkaPid, PROCESS_MARKER);
+}
+
+async function waitReady(pid: number | undefined, command: string, deadlineMs: number): Promise<void> {
+  const { host, kafkaPort } = stackConfig();
+  const brokers = kafkaBrokers();
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    if (pid !== undefined && !isAlive(pid)) {
+      removeFile(paths.kafkaPid);
+      throw new PartStartError('kafka', `process ${pid} exited during startup`, command, paths.kafkaLog, await tailFile(paths.kafkaLog));
+    }
+    if ((await portAnswers(kafkaPort, host)) && (await kafkaCoordinatorAnswers(brokers))) return;
+    await sleep(500);
+  }
+  throw new PartStartError(
+    'kafka',
+    `not ready within ${deadlineMs / 1000} s (port ${kafkaPort} and group coordinator)`,
+    command,
+    paths.kafkaLog,
+    await tailFile(paths.kafkaLog),
+  );
+}
+
+export interface PreparedKafka {
+  java: JavaRuntime;
+  libs: string;
+}
+
+/** Download step, done before anything is started. Undefined when the broker already runs. */
+export async function prepareKafka(log: Log): Promise<PreparedKafka | undefined> {
+  const { host, kafkaPort, controllerPort } = stackConfig();
+  const pid = kafkaPid();
+  if (pid !== undefined) {
+    const info = readKafkaInfo();
+    if (info && (info.port !== kafkaPort || info.controllerPort !== controllerPort)) {
+      throw new StackError(
+        `kafka: pid ${pid} runs on ports ${info.port}/${info.controllerPort}, but ${kafkaPort}/${controllerPort} ` +
+          `are configured; run stackDown first to change ports`,
+      );
+    }
+    return undefined;
+  }
+  // Fail before anything is downloaded or started when a port belongs to someone else.
+  for (const port of [kafkaPort, controllerPort]) {
+    if (await portAnswers(port, host)) throw new PortInUseError('kafka', port);
+  }
+  const java = await defaultJava(11);
+  const libs = await ensureKafkaLibs(log);
+  return { java, libs };
+}
+
+/** Start the broker unless ours already runs; resolves when it is ready. Returns its pid. */
+export async function startKafka(prepared: PreparedKafka | undefined, log: Log): Promise<number> {
+  const { host, kafkaPort, controllerPort } = stackConfig();
+  const existing = kafkaPid();
+  if (existing !== undefined) {
+    if (await portAnswers(kafkaPort, host)) {
+      log(`kafka: already running (pid ${existing}) on ${host}:${kafkaPort}`);
+      return existing;
+    }
+    // Ours, alive, but not listening yet (e.g. started by a concurrent run): wait for it.
+    log(`kafka: pid ${existing} is starting, waiting for ${host}:${kafkaPort}`);
+    await waitReady(existing, `(already running pid ${existing})`, READY_TIMEOUT_MS);
+    return existing;
+  }
+  for (const port of [kafkaPort, controllerPort]) {
+    if (await portAnswers(port, host)) throw new PortInUseError('kafka', port);
+  }
+  const { java, libs } = prepared ?? { java: await defaultJava(11), libs: await ensureKafkaLibs(log) };
+  const props = writeProperties();
+  await formatStorage(java, libs, props, log);
+
+  const args = javaArgs(libs, 'kafka.Kafka', [props], '512m');
+  const command = formatCommand(java.path, args);
+  log(`kafka: starting Kafka ${KAFKA_VERSION} on Java ${java.version}, ${host}:${kafkaPort} (log ${path.relative(repoRoot, paths.kafkaLog)})`);
+  const started = Date.now();
+  const pid = await spawnDetached(java.path, args, { cwd: paths.kafkaRun, logFile: paths.kafkaLog });
+  writePidFile(paths.kafkaPid, pid);
+  const info: KafkaInfo = {
+    version: KAFKA_VERSION,
+    java: java.path,
+    javaVersion: java.version,
+    javaMajor: java.major,
+    port: kafkaPort,
+    controllerPort,
+    startedAt: new Date().toISOString(),
+  };
+  fs.writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`);
+  await waitReady(pid, command, READY_TIMEOUT_MS);
+  log(`kafka: ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
+  return pid;
+}
+
+/**
+ * Stop the broker we started and delete its data directory. The schema registry keeps its
+ * schemas in memory only, so after a restart every schema id stored in Kafka records would
+ * point at nothing; keeping the Kafka logs would leave records that can no longer be decoded.
+ */
+/** True when the broker's data directory holds data from an earlier run. */
+export function kafkaHasData(): boolean {
+  return fs.existsSync(path.join(paths.kafkaData, 'meta.properties'));
+}
+
+/** Delete the data directory of a broker that is not running. */
+export function wipeKafkaData(): void {
+  fs.rmSync(paths.kafkaData, { recursive: true, force: true });
+}
+
+export async function stopKafka(log: Log): Promise<void> {
+  const pid = kafkaPid();
+  if (pid !== undefined) {
+    log(`kafka: stopping pid ${pid}`);
+    await stopProcess(pid, STOP_GRACE_MS, log, 'kafka');
+  }
+  removeFile(paths.kafkaPid);
+  removeFile(infoFile);
+  fs.rmSync(paths.kafkaData, { recursive: true, force: true });
+}

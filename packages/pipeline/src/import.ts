@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { stageNames } from '@relocate/codec';
+import { getRelocation, restartRelocation, startRelocation, type RelocationSummary } from '@relocate/database';
+import { type Connections, hostStages } from './host.ts';
+import { submitRelocation, type Submission } from './submit.ts';
+import { liveStages, type Progress, waitForRelocation } from './wait.ts';
+
+export interface ImportRun { summary: RelocationSummary; hostedStages: string[] }
+
+/**
+ * `relocate import`: submits the export and waits for its result. Stages with no live consumer anywhere are
+ * hosted in this process until the relocation ends, so one machine needs nothing else running.
+ */
+export async function runImport(
+  c: Connections,
+  s: Omit<Submission, 'relocationId'> & { relocationId?: string | undefined },
+  opts: { onProgress?: (p: Progress) => void; timeoutMs?: number } = {},
+): Promise<ImportRun> {
+  const relocationId = s.relocationId ?? randomUUID();
+  // Recorded before submitting, so waiting never mistakes an earlier run's result for this one's.
+  if (await getRelocation(c.pool, relocationId)) await restartRelocation(c.pool, relocationId);
+  else await startRelocation(c.pool, relocationId, s.options);
+  const live = await liveStages(c);
+  const missing = stageNames.filter((n) => !live.includes(n));
+  const hosted = missing.length > 0 ? await hostStages(c, missing) : undefined;
+  try {
+    const chunks = await submitRelocation(c, { ...s, relocationId });
+    c.log.info({ relocationId, chunks, hostedStages: missing }, 'relocation submitted');
+    const summary = await waitForRelocation(c, relocationId, opts.onProgress ?? (() => undefined), opts.timeoutMs ?? 0);
+    return { summary, hostedStages: missing };
+  } finally {
+    await hosted?.stop();
+  }
+}

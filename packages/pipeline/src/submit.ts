@@ -1,0 +1,61 @@
+import { createReadStream } from 'node:fs';
+import { CompressionTypes } from 'kafkajs';
+import type { ExportChunk, ImportOptions } from '@relocate/codec';
+import { createProducer } from '@relocate/stage-runtime';
+import type { Connections } from './host.ts';
+
+export interface Submission { relocationId: string; exportPath: string; eventsPath?: string | undefined; options: ImportOptions }
+
+/** Chunks of a file in order, each flagged whether it is the last; an empty file is one empty last chunk. */
+async function* chunksOf(path: string, size: number): AsyncGenerator<{ data: Buffer; isLast: boolean }> {
+  let previous: Buffer | undefined;
+  for await (const piece of createReadStream(path, { highWaterMark: size }) as AsyncIterable<Buffer>) {
+    if (previous) yield { data: previous, isLast: false };
+    previous = piece;
+  }
+  yield { data: previous ?? Buffer.alloc(0), isLast: true };
+}
+
+/**
+ * Produces an export (and its events file) to the exports topic, keyed by relocation id so its chunks stay in
+ * order on one partition. Returns the number of chunks sent.
+ */
+export async function submitRelocation(c: Connections, s: Submission): Promise<number> {
+  const producer = createProducer(c.kafka);
+  await producer.connect();
+  let sent = 0;
+  try {
+    const send = async (chunks: ExportChunk[]): Promise<void> => {
+      if (chunks.length === 0) return;
+      const messages = await Promise.all(chunks.map(async (chunk) => ({ key: s.relocationId, value: await c.codec.encode(c.topics.exports, chunk) })));
+      await producer.send({ topic: c.topics.exports, acks: -1, compression: CompressionTypes.GZIP, messages });
+      sent += chunks.length;
+    };
+    const parts: Array<['EXPORT' | 'EVENTS', string]> = [['EXPORT', s.exportPath]];
+    if (s.eventsPath) parts.push(['EVENTS', s.eventsPath]);
+    for (const [part, path] of parts) {
+      let seq = 0;
+      let pending: ExportChunk[] = [];
+      for await (const { data, isLast } of chunksOf(path, c.config.chunkBytes)) {
+        pending.push({
+          relocationId: s.relocationId,
+          part,
+          seq,
+          isLast,
+          hasEvents: part === 'EXPORT' && isLast && s.eventsPath !== undefined,
+          options: part === 'EXPORT' && seq === 0 ? s.options : null,
+          data,
+        });
+        seq++;
+        if (pending.length >= 8) {
+          await send(pending);
+          pending = [];
+        }
+      }
+      await send(pending);
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  return sent;
+}

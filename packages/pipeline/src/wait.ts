@@ -1,0 +1,49 @@
+import { buildSummary, getRelocation, type RelocationSummary } from '@relocate/database';
+import { stageNames, consumerGroupOf } from '@relocate/codec';
+import type { StageName } from '@relocate/codec';
+import type { Connections } from './host.ts';
+
+export interface Progress { records: number; events: number; findings: number }
+
+async function progressOf(c: Connections, relocationId: string): Promise<Progress> {
+  const { rows } = await c.pool.query<Progress>(
+    `SELECT (SELECT count(*)::int FROM relocate.pk_map WHERE relocation_id = $1) AS records,
+            (SELECT count(*)::int FROM relocate.saved_event WHERE relocation_id = $1) AS events,
+            (SELECT count(*)::int FROM relocate.finding WHERE relocation_id = $1) AS findings`,
+    [relocationId],
+  );
+  return rows[0] ?? { records: 0, events: 0, findings: 0 };
+}
+
+/** Waits until the relocation succeeds or fails, reporting progress now and then. */
+export async function waitForRelocation(
+  c: Connections, relocationId: string, onProgress: (p: Progress) => void, timeoutMs = 0, pollMs = 250,
+): Promise<RelocationSummary> {
+  const started = Date.now();
+  let lastReport = 0;
+  for (;;) {
+    const r = await getRelocation(c.pool, relocationId);
+    if (r?.status === 'success' && r.summary) return r.summary;
+    if (r?.status === 'failure') return r.summary ?? (await buildSummary(c.pool, relocationId));
+    if (Date.now() - lastReport > 2_000) {
+      lastReport = Date.now();
+      onProgress(await progressOf(c, relocationId));
+    }
+    if (timeoutMs > 0 && Date.now() - started > timeoutMs) {
+      throw new Error(`relocation ${relocationId} did not finish within ${Math.round(timeoutMs / 1000)} s; it keeps running: see \`relocate status ${relocationId}\``);
+    }
+    await new Promise((res) => setTimeout(res, pollMs));
+  }
+}
+
+/** Stages that have at least one live consumer in their group. */
+export async function liveStages(c: Connections): Promise<StageName[]> {
+  const admin = c.kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups(stageNames.map((s) => consumerGroupOf(c.config.topicPrefix, s)));
+    return stageNames.filter((s) => groups.some((g) => g.groupId === consumerGroupOf(c.config.topicPrefix, s) && g.members.length > 0));
+  } finally {
+    await admin.disconnect();
+  }
+}

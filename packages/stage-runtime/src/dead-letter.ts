@@ -1,0 +1,38 @@
+import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { StageName } from '@relocate/codec';
+import { BadInputError, type Finding, describeFinding } from '@relocate/domain';
+
+export interface DeadLetterContext { stage: StageName; topic: string; partition: number; message: KafkaMessage }
+
+/** The DLQ copy keeps the original key, value and headers, and adds headers naming the error and where it came from. */
+export function deadLetterHeaders(ctx: DeadLetterContext, err: unknown): IHeaders {
+  const error = err instanceof Error ? err : new Error(String(err));
+  return {
+    ...(ctx.message.headers ?? {}),
+    'relocate.error': error.message.slice(0, 2000),
+    'relocate.error.kind': error.name,
+    'relocate.stage': ctx.stage,
+    'relocate.original.topic': ctx.topic,
+    'relocate.original.partition': String(ctx.partition),
+    'relocate.original.offset': ctx.message.offset,
+    'relocate.original.timestamp': ctx.message.timestamp,
+  };
+}
+
+/** The finding a dead-lettered record leaves on its relocation. */
+export function deadLetterFinding(relocationId: string, ctx: DeadLetterContext, err: unknown): Finding {
+  if (err instanceof BadInputError) return { relocationId, stage: ctx.stage, ...err.finding };
+  const error = err instanceof Error ? err : new Error(String(err));
+  return {
+    relocationId,
+    stage: ctx.stage,
+    severity: 'error',
+    kind: error.name === 'Error' ? 'StageFailed' : error.name,
+    model: null,
+    pk: null,
+    field: null,
+    reason: `${ctx.stage} could not process ${ctx.topic}[${ctx.partition}]@${ctx.message.offset}: ${error.message}`,
+  };
+}
+
+export { describeFinding };

@@ -1,0 +1,37 @@
+import { Kafka, logLevel, type LogEntry, type Producer } from 'kafkajs';
+import type { Logger } from '@relocate/logging';
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+const transient = /coordinator is loading|coordinator is not available|leadership election|There is no leader/i;
+
+/** A kafkajs client whose logs go through pino. Coordinator-loading errors at broker start are retried by kafkajs. */
+export function createKafka(brokers: string[], clientId: string, log: Logger): Kafka {
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  const kafkaLog = log.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
+    logCreator: () => (entry: LogEntry) => {
+      const { message, ...extra } = entry.log;
+      // A broker that just started answers "coordinator loading" for a second or two; kafkajs retries it.
+      const level = transient.test(String(extra.error ?? message)) ? 'debug' : (levels[entry.level] ?? 'info');
+      kafkaLog[level]({ namespace: entry.namespace, ...extra }, message);
+    },
+  });
+}
+
+/**
+ * The one producer configuration: idempotent (no duplicates from its own retries) and retrying without
+ * limit, so a broker outage pauses the stage instead of failing records.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 } });
+}

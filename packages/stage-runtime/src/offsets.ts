@@ -1,0 +1,33 @@
+/**
+ * Which offset of a partition is safe to commit. A handler may hold a key's records (the reader holds a
+ * relocation's chunks until the whole export is read); nothing at or after the oldest held offset is committed,
+ * so a restart re-reads every held record.
+ */
+export class PartitionOffsets {
+  private readonly heldFrom = new Map<string, bigint>();
+  private processedUpTo: bigint | undefined;
+
+  processed(offset: string): void {
+    this.processedUpTo = BigInt(offset) + 1n;
+  }
+
+  hold(key: string, offset: string): void {
+    if (!this.heldFrom.has(key)) this.heldFrom.set(key, BigInt(offset));
+  }
+
+  release(key: string): void {
+    this.heldFrom.delete(key);
+  }
+
+  isHeld(key: string): boolean {
+    return this.heldFrom.has(key);
+  }
+
+  /** The next offset to commit, or undefined when nothing new is safe. */
+  committable(): string | undefined {
+    if (this.processedUpTo === undefined) return undefined;
+    let limit = this.processedUpTo;
+    for (const from of this.heldFrom.values()) if (from < limit) limit = from;
+    return limit.toString();
+  }
+}

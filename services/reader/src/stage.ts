@@ -1,0 +1,82 @@
+import type { ExportChunk, PipelineRecord, Topics } from '@relocate/codec';
+import { getRelocation, restartRelocation, startRelocation, type Pool } from '@relocate/database';
+import { BadInputError } from '@relocate/domain';
+import type { Output, StageContext, StageDefinition, StageMessage } from '@relocate/stage-runtime';
+import { RelocationAssembly } from './assembly.ts';
+
+export interface ReaderDeps { pool: Pool; topics: Topics; batchRecords: number; batchBytes: number }
+
+const chunkError = (relocationId: string, reason: string): BadInputError =>
+  new BadInputError({ kind: 'InvalidSubmission', model: null, pk: null, field: null, reason: `submission of ${relocationId}: ${reason}` });
+
+/**
+ * reader: exports -> models. Holds a relocation's chunks uncommitted until its files are fully read, so a
+ * restart re-reads the relocation from its first chunk; downstream writes are idempotent per batch.
+ */
+export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
+  const assemblies = new Map<string, RelocationAssembly>();
+  const pipeline = (relocationId: string, payload: PipelineRecord['payload']): Output => ({
+    topic: deps.topics.models,
+    key: relocationId,
+    value: { relocationId, producedBy: 'reader', payload } satisfies PipelineRecord,
+  });
+
+  const begin = async (chunk: ExportChunk, ctx: StageContext): Promise<RelocationAssembly> => {
+    if (!chunk.options) throw chunkError(chunk.relocationId, 'the first export chunk carries no import options');
+    const existing = await getRelocation(deps.pool, chunk.relocationId);
+    if (existing) await restartRelocation(deps.pool, chunk.relocationId);
+    else await startRelocation(deps.pool, chunk.relocationId, chunk.options);
+    const assembly = new RelocationAssembly({ batchRecords: deps.batchRecords, batchBytes: deps.batchBytes }, {
+      models: (batch) => ctx.produce([pipeline(chunk.relocationId, { 'relocate.ModelBatch': batch })]),
+      events: (batch) => ctx.produce([pipeline(chunk.relocationId, { 'relocate.EventBatch': batch })]),
+    });
+    assemblies.set(chunk.relocationId, assembly);
+    return assembly;
+  };
+
+  const finish = (id: string, a: RelocationAssembly, ctx: StageContext): Output[] => {
+    assemblies.delete(id);
+    ctx.release();
+    return [pipeline(id, {
+      'relocate.RelocationEnd': { modelBatches: a.batcher.batches, eventBatches: a.eventBatches, records: a.batcher.records, events: a.eventCount },
+    })];
+  };
+
+  return {
+    stage: 'reader',
+    inputTopic: deps.topics.exports,
+    onRebalance: () => assemblies.clear(),
+    async process({ value: chunk }: StageMessage<ExportChunk>, ctx): Promise<Output[]> {
+      const id = chunk.relocationId;
+      let assembly = assemblies.get(id);
+      if (chunk.part === 'EXPORT' && chunk.seq === 0) {
+        if (assembly) ctx.log.warn({ relocationId: id }, 'export restarted from its first chunk; reading it again');
+        ctx.hold();
+        assembly = await begin(chunk, ctx);
+      } else if (!assembly) {
+        // A chunk whose relocation is not being read: its start lies before the committed offset (it was read
+        // before a restart) or its relocation already failed. Either way there is nothing left to do with it.
+        ctx.log.debug({ relocationId: id, part: chunk.part, seq: chunk.seq }, 'skipping chunk of a relocation not being read');
+        return [];
+      }
+      try {
+        if (chunk.part === 'EVENTS' && !assembly.exportDone) throw chunkError(id, `events chunk ${chunk.seq} arrived before the export ended`);
+        if (chunk.part === 'EVENTS' && chunk.seq === 0) assembly.startEvents();
+        if (chunk.seq !== assembly.nextSeq) throw chunkError(id, `${chunk.part.toLowerCase()} chunk ${chunk.seq} arrived where chunk ${assembly.nextSeq} was expected`);
+        assembly.nextSeq++;
+        await assembly.write(chunk.data);
+        if (!chunk.isLast) return [];
+        if (chunk.part === 'EXPORT') {
+          await assembly.endExport();
+          return chunk.hasEvents ? [] : finish(id, assembly, ctx);
+        }
+        await assembly.endEvents();
+        return finish(id, assembly, ctx);
+      } catch (err) {
+        assemblies.delete(id);
+        ctx.release();
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,3 @@
+import { runService } from '@relocate/pipeline';
+
+await runService('reservation');

@@ -1,0 +1,38 @@
+import { payloadOf, type PipelineRecord, type SlugDecision, type Topics } from '@relocate/codec';
+import { primaryReservationOf, uniqueOrganizationSlug, type Pool } from '@relocate/database';
+import type { Output, StageDefinition, StageMessage } from '@relocate/stage-runtime';
+
+export interface SlugResolverDeps { pool: Pool; topics: Topics }
+
+/**
+ * slug-resolver: written -> slugs. Decides each written organization's final slug (Sentry's
+ * resolve_org_slugs_from_pk_map); other written batches end here, events and the end marker pass on.
+ */
+export function slugResolverStage(deps: SlugResolverDeps): StageDefinition<PipelineRecord> {
+  const out = (relocationId: string, payload: PipelineRecord['payload']): Output => ({
+    topic: deps.topics.slugs,
+    key: relocationId,
+    value: { relocationId, producedBy: 'slug-resolver', payload } satisfies PipelineRecord,
+  });
+
+  return {
+    stage: 'slug-resolver',
+    inputTopic: deps.topics.written,
+    async process({ value }: StageMessage<PipelineRecord>): Promise<Output[]> {
+      const id = value.relocationId;
+      const written = payloadOf(value.payload, 'relocate.WrittenBatch');
+      if (!written) return [out(id, value.payload)];
+      if (written.model !== 'sentry.organization') return [];
+      const decisions: Output[] = [];
+      for (const e of written.entries) {
+        if (e.kind !== 'INSERTED') continue;
+        const requested = e.slug ?? '';
+        // A replay finds the slug already reserved and decides the same again.
+        const candidate = (await primaryReservationOf(deps.pool, e.newPk)) ?? (await uniqueOrganizationSlug(deps.pool, requested, e.newPk));
+        const decision: SlugDecision = { organizationId: e.newPk, oldPk: e.oldPk, requestedSlug: requested, candidateSlug: candidate };
+        decisions.push(out(id, { 'relocate.SlugDecision': decision }));
+      }
+      return decisions;
+    },
+  };
+}

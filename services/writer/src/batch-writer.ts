@@ -1,0 +1,263 @@
+import type { ImportKind, ImportOptions, ModelBatch, PrimaryKeyMapEntry } from '@relocate/codec';
+import type { Client } from '@relocate/database';
+import { admittedScopes, BadInputError, columnOf, type Finding, instanceScope, type ModelGraph, type ModelRelations, PrimaryKeyMap } from '@relocate/domain';
+import { deletedFields, deletedModels, type ModelRule, modelRules, type Row, type RuleContext } from './rules.ts';
+import { type Column, TableColumns, toParam, typeMismatch } from './table-columns.ts';
+
+type Warning = Omit<Finding, 'relocationId' | 'stage' | 'severity'>;
+
+export interface BatchResult { entries: PrimaryKeyMapEntry[]; warnings: Warning[]; replayed: boolean }
+
+// PostgreSQL takes at most 65535 parameters per statement.
+const maxParams = 60_000;
+
+/**
+ * Writes one ModelBatch in the caller's transaction, as Sentry's import_by_model: a batch already written
+ * (same relocation, model and first ordinal) returns its stored PrimaryKeyMap entries and writes nothing.
+ */
+export class BatchWriter {
+  private readonly columns = new TableColumns();
+  private readonly graph: ModelGraph;
+
+  constructor(graph: ModelGraph) {
+    this.graph = graph;
+  }
+
+  async write(client: Client, relocationId: string, options: ImportOptions, batch: ModelBatch): Promise<BatchResult> {
+    const stored = await this.storedChunk(client, relocationId, batch);
+    if (stored) return { entries: stored, warnings: [], replayed: true };
+
+    const warnings: Warning[] = [];
+    const skipAll = (kind: string, reason: string): BatchResult => {
+      for (const r of batch.records) warnings.push({ kind, model: batch.model, pk: r.pk, field: null, reason });
+      return { entries: [], warnings, replayed: false };
+    };
+    if (deletedModels.has(batch.model)) return { entries: [], warnings, replayed: false };
+    const relations = this.graph.get(batch.model);
+    if (!relations) return skipAll('UnknownModel', `${batch.model} is not a Sentry model this importer knows`);
+    if (relations.scopes.every((s) => s === 'Excluded')) return skipAll('ExcludedModel', `${batch.model} is never relocated (scope Excluded)`);
+    const columns = await this.columns.of(client, relations.tableName);
+    if (!columns) throw new BadInputError({ kind: 'UnsupportedModel', model: batch.model, pk: batch.records[0]?.pk ?? null, field: null, reason: `${batch.model} has no table ${relations.tableName} in this database yet` });
+
+    const pkMap = await this.loadDependencyMap(client, relocationId, relations, batch);
+    const rule = modelRules.get(batch.model);
+    const rows: Row[] = [];
+    const admitted = admittedScopes[options.scope];
+    const unknownFields = new Set<string>();
+
+    await this.rejectDuplicatePks(client, relocationId, batch);
+    for (const record of batch.records) {
+      const source = parseFields(record.fields, batch.model, record.pk);
+      if (!admitted.has(instanceScope(batch.model, relations.scopes, source))) {
+        warnings.push({ kind: 'OutOfScope', model: batch.model, pk: record.pk, field: null, reason: `not imported in ${options.scope.toLowerCase()} scope` });
+        continue;
+      }
+      const row: Row = { oldPk: record.pk, source, values: {}, decision: { kind: 'INSERTED' }, slug: null };
+      if (!(await this.mapFields(client, relocationId, relations, row, pkMap, columns, unknownFields, warnings, rule?.nullWhenUnmapped))) continue;
+      const ctx = { client, relocationId, options, pkMap, table: relations.tableName, warn: (w: Warning) => warnings.push(w) };
+      if (rule?.normalize && !(await rule.normalize(row, ctx))) continue;
+      checkColumns(batch.model, row, columns);
+      await rule?.resolveCollision?.(row, ctx);
+      rows.push(row);
+    }
+    for (const field of unknownFields) {
+      warnings.push({ kind: 'UnknownField', model: batch.model, pk: null, field, reason: `field ${field} has no column in ${relations.tableName}; ignored` });
+    }
+
+    const entries = await this.persist(client, relations.tableName, columns, rows, batch.model, rule, { client, relocationId, options, pkMap, table: relations.tableName, warn: (w: Warning) => warnings.push(w) });
+    if (entries.length > 0) await this.recordChunk(client, relocationId, batch, rows, entries);
+    return { entries, warnings, replayed: false };
+  }
+
+  private async storedChunk(client: Client, relocationId: string, batch: ModelBatch): Promise<PrimaryKeyMapEntry[] | undefined> {
+    const { rows } = await client.query<{ inserted_map: Record<string, number>; existing_map: Record<string, number>; overwrite_map: Record<string, number>; inserted_identifiers: Record<string, string> }>(
+      'SELECT inserted_map, existing_map, overwrite_map, inserted_identifiers FROM relocate.import_chunk WHERE relocation_id = $1 AND model = $2 AND min_ordinal = $3',
+      [relocationId, batch.model, batch.minOrdinal],
+    );
+    const chunk = rows[0];
+    if (!chunk) return undefined;
+    const out: PrimaryKeyMapEntry[] = [];
+    const add = (m: Record<string, number>, kind: ImportKind): void => {
+      for (const [old, newPk] of Object.entries(m)) out.push({ oldPk: Number(old), newPk, kind, slug: chunk.inserted_identifiers[old] ?? null });
+    };
+    add(chunk.inserted_map, 'INSERTED');
+    add(chunk.existing_map, 'EXISTING');
+    add(chunk.overwrite_map, 'OVERWRITE');
+    return out.sort((a, b) => a.oldPk - b.oldPk);
+  }
+
+  /** The PrimaryKeyMap entries this batch's foreign keys point at: one query per target model. */
+  private async loadDependencyMap(client: Client, relocationId: string, relations: ModelRelations, batch: ModelBatch): Promise<PrimaryKeyMap> {
+    const wanted = new Map<string, Set<number>>();
+    for (const record of batch.records) {
+      const fields = parseFields(record.fields, batch.model, record.pk);
+      for (const [field, fk] of relations.foreignKeys) {
+        const v = fields[field];
+        if (typeof v === 'number') (wanted.get(fk.model) ?? wanted.set(fk.model, new Set()).get(fk.model))?.add(v);
+      }
+    }
+    const map = new PrimaryKeyMap();
+    for (const [model, pks] of wanted) {
+      const { rows } = await client.query<{ old_pk: number; new_pk: number; kind: ImportKind; slug: string | null }>(
+        'SELECT old_pk, new_pk, kind, slug FROM relocate.pk_map WHERE relocation_id = $1 AND model = $2 AND old_pk = ANY($3::bigint[])',
+        [relocationId, model, [...pks]],
+      );
+      for (const r of rows) map.insert(model, r.old_pk, r.new_pk, r.kind, r.slug);
+    }
+    return map;
+  }
+
+  /** Fields to columns, foreign keys through the PrimaryKeyMap. False when the row must be dropped. */
+  private async mapFields(
+    client: Client, relocationId: string, relations: ModelRelations, row: Row, pkMap: PrimaryKeyMap,
+    columns: Map<string, Column>, unknownFields: Set<string>, warnings: Warning[], nullWhenUnmapped?: ReadonlySet<string>,
+  ): Promise<boolean> {
+    const dropped = deletedFields.get(relations.model);
+    for (const [field, value] of Object.entries(row.source)) {
+      if (dropped?.has(field)) continue;
+      const fk = relations.foreignKeys.get(field);
+      if (!fk) {
+        if (field === 'id' || !columns.has(field)) unknownFields.add(field);
+        else row.values[field] = value;
+        continue;
+      }
+      const column = columnOf(field);
+      if (value === null || value === undefined) {
+        row.values[column] = null;
+        continue;
+      }
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+        throw new BadInputError({ kind: 'InvalidForeignKey', model: relations.model, pk: row.oldPk, field, reason: `foreign key to ${fk.model} must be an integer pk, got ${JSON.stringify(value)}` });
+      }
+      const mapped = pkMap.getPk(fk.model, value);
+      if (mapped !== undefined) {
+        row.values[column] = mapped;
+        continue;
+      }
+      if (nullWhenUnmapped?.has(field)) {
+        row.values[column] = null;
+        continue;
+      }
+      const explained = await this.droppedEarlier(client, relocationId, fk.model, value);
+      if (!explained) {
+        throw new BadInputError({ kind: 'DanglingForeignKey', model: relations.model, pk: row.oldPk, field, reason: `refers to ${fk.model} pk ${value}, which is not in the export (or comes after this record)` });
+      }
+      warnings.push({ kind: 'DroppedWithParent', model: relations.model, pk: row.oldPk, field, reason: `dropped because ${fk.model} pk ${value} was not imported` });
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether a target row was dropped for a reported reason, so its dependants follow it rather than fail. */
+  private async droppedEarlier(client: Client, relocationId: string, model: string, pk: number): Promise<boolean> {
+    const { rowCount } = await client.query('SELECT 1 FROM relocate.finding WHERE relocation_id = $1 AND model = $2 AND pk = $3 LIMIT 1', [relocationId, model, pk]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** A pk twice in one model is ambiguous: which row do references mean? Sentry silently keeps the last; we refuse. */
+  private async rejectDuplicatePks(client: Client, relocationId: string, batch: ModelBatch): Promise<void> {
+    const seen = new Set<number>();
+    for (const r of batch.records) {
+      if (seen.has(r.pk)) throw duplicatePk(batch.model, r.pk);
+      seen.add(r.pk);
+    }
+    const { rows } = await client.query<{ old_pk: number }>(
+      'SELECT old_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = $2 AND old_pk = ANY($3::bigint[]) LIMIT 1',
+      [relocationId, batch.model, [...seen]],
+    );
+    if (rows[0]) throw duplicatePk(batch.model, rows[0].old_pk);
+  }
+
+  private async persist(client: Client, table: string, columns: Map<string, Column>, rows: Row[], model: string, rule: ModelRule | undefined, ctx: RuleContext): Promise<PrimaryKeyMapEntry[]> {
+    const entries: PrimaryKeyMapEntry[] = [];
+    const inserts = rows.filter((r) => r.decision.kind === 'INSERTED');
+    if (inserts.length > 0) {
+      const { rows: ids } = await client.query<{ id: number }>(
+        `SELECT nextval(pg_get_serial_sequence($1, 'id')) AS id FROM generate_series(1, $2)`,
+        [table, inserts.length],
+      );
+      inserts.forEach((r, i) => (r.values.id = ids[i]?.id));
+      await rule?.beforeInsert?.(inserts, ctx);
+      const used = [...columns.values()].filter((c) => inserts.some((r) => r.values[c.name] !== undefined));
+      const perStatement = Math.max(1, Math.floor(maxParams / used.length));
+      for (let at = 0; at < inserts.length; at += perStatement) {
+        const slice = inserts.slice(at, at + perStatement);
+        const params: unknown[] = [];
+        const tuples = slice.map((r) => `(${used.map((c) => (r.values[c.name] === undefined ? 'DEFAULT' : `$${params.push(toParam(c, r.values[c.name]))}`)).join(', ')})`);
+        await client.query(`INSERT INTO ${table} (${used.map((c) => c.name).join(', ')}) VALUES ${tuples.join(', ')}`, params).catch((err: unknown) => {
+          throw asIntegrityFinding(err, model, slice);
+        });
+      }
+    }
+    await rule?.afterInsert?.(inserts, ctx);
+    for (const r of rows) {
+      if (r.decision.kind === 'OVERWRITE') {
+        const set = Object.keys(r.values).filter((c) => c !== 'id' && columns.has(c));
+        const params = set.map((c) => toParam(columns.get(c) as Column, r.values[c]));
+        await client.query(`UPDATE ${table} SET ${set.map((c, i) => `${c} = $${i + 1}`).join(', ')} WHERE id = $${set.length + 1}`, [...params, r.decision.newPk]);
+      }
+      const newPk = r.decision.kind === 'INSERTED' ? Number(r.values.id) : r.decision.newPk;
+      entries.push({ oldPk: r.oldPk, newPk, kind: r.decision.kind, slug: r.slug });
+    }
+    return entries;
+  }
+
+  private async recordChunk(client: Client, relocationId: string, batch: ModelBatch, rows: Row[], entries: PrimaryKeyMapEntry[]): Promise<void> {
+    const byKind = (k: ImportKind): Record<string, number> => Object.fromEntries(entries.filter((e) => e.kind === k).map((e) => [e.oldPk, e.newPk]));
+    const inserted = entries.filter((e) => e.kind === 'INSERTED');
+    const sourcePks = rows.map((r) => r.oldPk);
+    await client.query(
+      `INSERT INTO relocate.pk_map (relocation_id, model, old_pk, new_pk, kind, slug)
+       SELECT $1, $2, * FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[])
+       ON CONFLICT (relocation_id, model, old_pk) DO UPDATE SET new_pk = EXCLUDED.new_pk, kind = EXCLUDED.kind, slug = EXCLUDED.slug`,
+      [relocationId, batch.model, entries.map((e) => e.oldPk), entries.map((e) => e.newPk), entries.map((e) => e.kind), entries.map((e) => e.slug)],
+    );
+    await client.query(
+      `INSERT INTO relocate.import_chunk (relocation_id, model, min_ordinal, max_ordinal, min_source_pk, max_source_pk,
+         min_inserted_pk, max_inserted_pk, inserted_map, existing_map, overwrite_map, inserted_identifiers)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        relocationId, batch.model, batch.minOrdinal, batch.minOrdinal + entries.length - 1,
+        Math.min(...sourcePks), Math.max(...sourcePks),
+        inserted.length ? Math.min(...inserted.map((e) => e.newPk)) : null,
+        inserted.length ? Math.max(...inserted.map((e) => e.newPk)) : null,
+        byKind('INSERTED'), byKind('EXISTING'), byKind('OVERWRITE'),
+        Object.fromEntries(inserted.filter((e) => e.slug !== null).map((e) => [e.oldPk, e.slug])),
+      ],
+    );
+  }
+}
+
+const duplicatePk = (model: string, pk: number): BadInputError =>
+  new BadInputError({ kind: 'DuplicatePk', model, pk, field: 'pk', reason: `pk ${pk} appears more than once for ${model}` });
+
+function parseFields(text: string, model: string, pk: number): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new BadInputError({ kind: 'DeserializationFailed', model, pk, field: 'fields', reason: 'fields are not a JSON object' });
+}
+
+/** Required columns present and every value of the column's type, named by model, pk and field. */
+function checkColumns(model: string, row: Row, columns: Map<string, Column>): void {
+  for (const column of columns.values()) {
+    if (column.name === 'id') continue;
+    const value = row.values[column.name];
+    if ((value === undefined || value === null) && !column.nullable && (value === null || !column.hasDefault)) {
+      throw new BadInputError({ kind: 'MissingField', model, pk: row.oldPk, field: column.name, reason: `required field ${column.name} is ${value === null ? 'null' : 'missing'}` });
+    }
+    const mismatch = typeMismatch(column, value);
+    if (mismatch) throw new BadInputError({ kind: 'WrongFieldType', model, pk: row.oldPk, field: column.name, reason: mismatch });
+  }
+}
+
+/** A unique or foreign-key violation names the model and, where PostgreSQL tells, the constraint and values. */
+function asIntegrityFinding(err: unknown, model: string, rows: Row[]): unknown {
+  const e = err as { code?: string; detail?: string; constraint?: string; column?: string; message?: string };
+  if (!e.code?.startsWith('23')) return err;
+  const pk = rows.length === 1 ? (rows[0]?.oldPk ?? null) : null;
+  return new BadInputError({ kind: 'IntegrityError', model, pk, field: e.column ?? null, reason: `${e.message ?? 'integrity violation'}${e.detail ? `: ${e.detail}` : ''}` });
+}

@@ -1,0 +1,38 @@
+import type { EventBatch } from '@relocate/codec';
+import type { Client } from '@relocate/database';
+import { BadInputError } from '@relocate/domain';
+
+/** Points each event at its project's new pk. An event whose project was dropped (and reported) is dropped with it. */
+export async function remapEventProjects(client: Client, relocationId: string, batch: EventBatch): Promise<{ batch: EventBatch; dropped: Array<{ ordinal: number; project: number }> }> {
+  const parsed = batch.events.map((text, i) => {
+    const event = JSON.parse(text) as Record<string, unknown>;
+    const project = event.project;
+    if (typeof project !== 'number' || !Number.isSafeInteger(project)) {
+      throw new BadInputError({ kind: 'InvalidEvent', model: 'event', pk: null, field: 'project', reason: `event #${batch.ordinal + i} has no integer "project" (the export's project pk)` });
+    }
+    return { event, project, ordinal: batch.ordinal + i };
+  });
+  const { rows } = await client.query<{ old_pk: number; new_pk: number }>(
+    `SELECT old_pk, new_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = 'sentry.project' AND old_pk = ANY($2::bigint[])`,
+    [relocationId, [...new Set(parsed.map((p) => p.project))]],
+  );
+  const projects = new Map(rows.map((r) => [r.old_pk, r.new_pk]));
+  const events: string[] = [];
+  const dropped: Array<{ ordinal: number; project: number }> = [];
+  for (const p of parsed) {
+    const newPk = projects.get(p.project);
+    if (newPk === undefined) {
+      const { rowCount } = await client.query(
+        `SELECT 1 FROM relocate.finding WHERE relocation_id = $1 AND model = 'sentry.project' AND pk = $2 LIMIT 1`,
+        [relocationId, p.project],
+      );
+      if ((rowCount ?? 0) === 0) {
+        throw new BadInputError({ kind: 'InvalidEvent', model: 'event', pk: null, field: 'project', reason: `event #${p.ordinal} refers to project pk ${p.project}, which is not in the export` });
+      }
+      dropped.push({ ordinal: p.ordinal, project: p.project });
+      continue;
+    }
+    events.push(JSON.stringify({ ...p.event, project: newPk }));
+  }
+  return { batch: { ordinal: batch.ordinal, projectsRemapped: true, events }, dropped };
+}

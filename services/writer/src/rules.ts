@@ -1,0 +1,194 @@
+import { randomBytes, randomUUID, createHash } from 'node:crypto';
+import type { ImportOptions } from '@relocate/codec';
+import type { Client } from '@relocate/database';
+import { organizationSlugTarget, type Finding, type PrimaryKeyMap, uniquify } from '@relocate/domain';
+
+/** One export record on its way into a table. `values` are column values after the foreign keys were remapped. */
+export interface Row {
+  oldPk: number;
+  /** The export's fields as read, before any remapping. */
+  source: Record<string, unknown>;
+  values: Record<string, unknown>;
+  /** Insert unless a rule found an existing row to reuse (EXISTING) or to overwrite (OVERWRITE). */
+  decision: { kind: 'INSERTED' } | { kind: 'EXISTING'; newPk: number } | { kind: 'OVERWRITE'; newPk: number };
+  slug: string | null;
+  /** Status to restore when a hidden organization's relocation completes. */
+  hiddenStatus?: number;
+}
+
+export interface RuleContext {
+  client: Client;
+  relocationId: string;
+  options: ImportOptions;
+  pkMap: PrimaryKeyMap;
+  table: string;
+  warn(f: Omit<Finding, 'relocationId' | 'stage' | 'severity'>): void;
+}
+
+/**
+ * A model's import behaviour where it differs from a plain insert, as in Sentry's normalize_before_relocation_import
+ * and write_relocation_import. Each rule is named after the Sentry behaviour it reproduces.
+ */
+export interface ModelRule {
+  /** Foreign keys that become null, instead of dropping the row, when their target was not imported. */
+  nullWhenUnmapped?: ReadonlySet<string>;
+  /** Adjust a row before writing; return false to drop it (the rule reports why). */
+  normalize?(row: Row, ctx: RuleContext): Promise<boolean> | boolean;
+  /** Look for a colliding row and decide what to do about it. */
+  resolveCollision?(row: Row, ctx: RuleContext): Promise<void>;
+  /** Rows about to be inserted, with their new ids in values.id. */
+  beforeInsert?(rows: Row[], ctx: RuleContext): Promise<void> | void;
+  afterInsert?(rows: Row[], ctx: RuleContext): Promise<void>;
+}
+
+const randomToken = (chars: number): string => randomBytes(chars).toString('base64url').replace(/[-_]/g, 'x').slice(0, chars);
+const hex = (): string => randomUUID().replaceAll('-', '');
+
+async function exists(ctx: RuleContext, sql: string, params: unknown[]): Promise<number | undefined> {
+  const { rows } = await ctx.client.query<{ id: number }>(sql, params);
+  return rows[0]?.id;
+}
+
+/** Users: privileges reset outside Config/Global; outside Global the user is unclaimed with a random password. */
+const user: ModelRule = {
+  normalize(row, ctx) {
+    const scope = ctx.options.scope;
+    if (scope !== 'CONFIG' && scope !== 'GLOBAL') {
+      row.values.is_staff = false;
+      row.values.is_superuser = false;
+      row.values.is_managed = false;
+    }
+    if (scope !== 'GLOBAL' || row.values.is_unclaimed !== false) {
+      row.values.is_unclaimed = true;
+      // A random, unusable password: the relocated user claims the account by resetting it.
+      row.values.password = `pbkdf2_sha256$720000$${randomToken(12)}$${createHash('sha256').update(randomToken(32)).digest('base64')}`;
+      row.values.last_password_change = new Date().toISOString();
+      row.values.is_password_expired = false;
+    }
+    return true;
+  },
+  async resolveCollision(row, ctx) {
+    const username = String(row.values.username ?? '') || String(row.values.email ?? '');
+    row.values.username = username;
+    const existing = await exists(ctx, 'SELECT id FROM auth_user WHERE username = $1', [username]);
+    if (existing === undefined) return;
+    if (ctx.options.mergeUsers) {
+      row.decision = { kind: 'EXISTING', newPk: existing };
+      return;
+    }
+    row.values.username = await uniquify(username, {
+      maxLength: 128,
+      isTaken: async (v) => (await exists(ctx, 'SELECT id FROM auth_user WHERE lower(username) = lower($1)', [v])) !== undefined,
+    });
+  },
+};
+
+/** Emails are shared: reuse the row for the same address (case-insensitive). */
+const email: ModelRule = {
+  async resolveCollision(row, ctx) {
+    const existing = await exists(ctx, 'SELECT id FROM sentry_email WHERE lower(email) = lower($1)', [row.values.email]);
+    if (existing !== undefined) row.decision = { kind: 'EXISTING', newPk: existing };
+  },
+};
+
+/** UserEmails of a merged user are dropped; outside Global they must be verified again. */
+const userEmail: ModelRule = {
+  normalize(row, ctx) {
+    if (ctx.pkMap.getKind('sentry.user', Number(row.source.user)) === 'EXISTING') {
+      ctx.warn({ kind: 'MergedUserData', model: 'sentry.useremail', pk: row.oldPk, field: 'user', reason: 'dropped: its user was merged into an existing user' });
+      return false;
+    }
+    if (ctx.options.scope !== 'GLOBAL') {
+      row.values.is_verified = false;
+      row.values.validation_hash = randomToken(32);
+      row.values.date_hash_added = new Date().toISOString();
+    }
+    return true;
+  },
+};
+
+/** Organizations are written hidden under a placeholder slug; the slug-resolver and reservation stages give the final one. */
+const organization: ModelRule = {
+  normalize(row) {
+    row.slug = organizationSlugTarget(String(row.values.slug ?? ''));
+    return true;
+  },
+  beforeInsert(rows, ctx) {
+    for (const r of rows) {
+      // Unique by construction and not a slug anyone can ask for; replaced once the final slug is reserved.
+      r.values.slug = `relocating-${String(r.values.id)}`;
+      if (ctx.options.hideOrganizations) {
+        r.hiddenStatus = Number(r.values.status ?? 0);
+        r.values.status = relocationPendingApproval;
+      }
+    }
+  },
+  async afterInsert(rows, ctx) {
+    const hidden = rows.filter((r) => r.hiddenStatus !== undefined);
+    if (hidden.length === 0) return;
+    await ctx.client.query(
+      `INSERT INTO relocate.hidden_organization (relocation_id, organization_id, original_status)
+       SELECT $1, * FROM unnest($2::bigint[], $3::int[]) ON CONFLICT DO NOTHING`,
+      [ctx.relocationId, hidden.map((r) => r.values.id), hidden.map((r) => r.hiddenStatus)],
+    );
+  },
+};
+/** Sentry's OrganizationStatus.RELOCATION_PENDING_APPROVAL. */
+const relocationPendingApproval = 3;
+
+/** Config models (OverwritableConfigMixin): an existing row with the same unique key is kept, or overwritten with overwrite_configs. */
+function overwritableConfig(uniqueColumns: string[]): ModelRule {
+  return {
+    async resolveCollision(row, ctx) {
+      if (uniqueColumns.some((c) => row.values[c] == null)) return;
+      const where = uniqueColumns.map((c, i) => `${c} = $${i + 1}`).join(' AND ');
+      const existing = await exists(ctx, `SELECT id FROM ${ctx.table} WHERE ${where}`, uniqueColumns.map((c) => row.values[c]));
+      if (existing === undefined) return;
+      row.decision = ctx.options.overwriteConfigs ? { kind: 'OVERWRITE', newPk: existing } : { kind: 'EXISTING', newPk: existing };
+    },
+  };
+}
+
+/** Project keys: a colliding public or secret key is replaced by a new one; the existing key is untouched. */
+const projectKey: ModelRule = {
+  async resolveCollision(row, ctx) {
+    for (const column of ['public_key', 'secret_key']) {
+      const value = row.values[column];
+      const taken = value == null || value === '' || (await exists(ctx, `SELECT id FROM sentry_projectkey WHERE ${column} = $1`, [value])) !== undefined;
+      if (taken) row.values[column] = hex();
+    }
+  },
+};
+
+/** Members: an inviter who was not imported becomes null; a colliding invite token is dropped from the imported member. */
+const organizationMember: ModelRule = {
+  nullWhenUnmapped: new Set(['inviter_id']),
+  async resolveCollision(row, ctx) {
+    if (row.values.token != null && (await exists(ctx, 'SELECT id FROM sentry_organizationmember WHERE token = $1', [row.values.token])) !== undefined) {
+      row.values.token = null;
+    }
+  },
+};
+
+export const modelRules: ReadonlyMap<string, ModelRule> = new Map([
+  ['sentry.user', user],
+  ['sentry.email', email],
+  ['sentry.useremail', userEmail],
+  ['sentry.organization', organization],
+  ['sentry.option', overwritableConfig(['key'])],
+  ['sentry.controloption', overwritableConfig(['key'])],
+  ['sentry.relay', overwritableConfig(['relay_id'])],
+  ['sentry.relayusage', overwritableConfig(['relay_id', 'version'])],
+  ['sentry.userrole', overwritableConfig(['name'])],
+  ['sentry.projectkey', projectKey],
+  ['sentry.organizationmember', organizationMember],
+]);
+
+/** Sentry's deleted fields: dropped on read, never reported. */
+export const deletedFields: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['sentry.team', new Set(['org_role', 'actor'])],
+  ['sentry.rule', new Set(['owner'])],
+  ['sentry.alertrule', new Set(['owner'])],
+  ['sentry.grouphistory', new Set(['actor'])],
+]);
+export const deletedModels: ReadonlySet<string> = new Set(['sentry.actor']);

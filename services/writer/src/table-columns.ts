@@ -1,0 +1,55 @@
+import type { Client } from '@relocate/database';
+
+export interface Column { name: string; type: string; nullable: boolean; hasDefault: boolean }
+
+/** Column facts of Sentry's tables, read once per table from the catalog. */
+export class TableColumns {
+  private readonly cache = new Map<string, Map<string, Column> | null>();
+
+  async of(client: Client, table: string): Promise<Map<string, Column> | null> {
+    if (this.cache.has(table)) return this.cache.get(table) ?? null;
+    const { rows } = await client.query<{ column_name: string; data_type: string; is_nullable: string; column_default: string | null }>(
+      `SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns
+       WHERE table_schema = 'public' AND table_name = $1`,
+      [table],
+    );
+    const columns = rows.length === 0 ? null : new Map(rows.map((r) => [r.column_name, {
+      name: r.column_name, type: r.data_type, nullable: r.is_nullable === 'YES', hasDefault: r.column_default !== null,
+    }]));
+    this.cache.set(table, columns);
+    return columns;
+  }
+}
+
+/** Why a value does not fit a column's type, or null when it fits. Catches wrong field types before the database does. */
+export function typeMismatch(column: Column, value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  switch (column.type) {
+    case 'bigint':
+    case 'integer':
+    case 'smallint':
+      return (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value))
+        ? null : `expected an integer, got ${describe(value)}`;
+    case 'boolean':
+      return typeof value === 'boolean' ? null : `expected true or false, got ${describe(value)}`;
+    case 'timestamp with time zone':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? null : `expected an ISO datetime, got ${describe(value)}`;
+    case 'character varying':
+    case 'text':
+      return typeof value === 'object' ? `expected a string, got ${describe(value)}` : null;
+    default:
+      return null;
+  }
+}
+
+function describe(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return `${Array.isArray(v) ? 'array' : typeof v} ${text.length > 40 ? `${text.slice(0, 40)}...` : text}`;
+}
+
+/** The parameter value for a column: JSON columns take JSON text of any value. */
+export function toParam(column: Column, value: unknown): unknown {
+  if (value === undefined) return null;
+  if (column.type === 'jsonb' || column.type === 'json') return value === null ? null : JSON.stringify(value);
+  return value;
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { type Config, loadConfig } from '@relocate/config';
+import { createLogger } from '@relocate/logging';
+import { connect, type Connections } from '@relocate/pipeline';
+import { resolveStack } from './stack.ts';
+
+export interface TestEnvironment {
+  config: Config;
+  /** Variables that point a child process (a service, the CLI) at this environment. */
+  env: NodeJS.ProcessEnv;
+  connections: Connections;
+}
+
+/**
+ * An isolated world per test file on the shared stack: its own database (dropped and created fresh, so a
+ * developer's `relocate` database survives) and its own topic prefix and consumer groups.
+ */
+export async function testEnvironment(name: string): Promise<TestEnvironment> {
+  const stack = await resolveStack();
+  const database = `relocate_test_${name}`;
+  const admin = new pg.Client({ connectionString: stack.databaseUrl.replace(/\/[^/]*$/, '/postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await admin.end();
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    DATABASE_URL: stack.databaseUrl.replace(/\/[^/]*$/, `/${database}`),
+    RELOCATE_TOPIC_PREFIX: `test.${name}.${randomBytes(3).toString('hex')}`,
+    RELOCATE_PARTITIONS: '2',
+    RELOCATE_MAX_RETRIES: '2',
+    RELOCATE_RETRY_BASE_MS: '50',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  const config = loadConfig(env);
+  const connections = await connect(config, createLogger(`test-${name}`, config.logLevel));
+  return { config, env, connections };
+}

@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { StageName } from '@relocate/codec';
+import { type Connections, liveStages } from '@relocate/pipeline';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface Service { stage: StageName; child: ChildProcess; output(): string }
+
+/** Starts a stage service's own main as a separate process, as production runs it. */
+export function startService(stage: StageName, env: NodeJS.ProcessEnv): Service {
+  const child = spawn(process.execPath, ['--import', 'tsx', `services/${stage}/src/main.ts`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  return { stage, child, output: () => output };
+}
+
+export async function waitForStages(c: Connections, stages: StageName[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const live = await liveStages(c);
+    if (stages.every((s) => live.includes(s))) return;
+    if (Date.now() > deadline) throw new Error(`stages not live after ${timeoutMs} ms: ${stages.filter((s) => !live.includes(s)).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Sends SIGTERM and returns the exit code (a graceful stop exits 0). */
+export async function stopService(s: Service, timeoutMs = 30_000): Promise<number | null> {
+  if (s.child.exitCode !== null) return s.child.exitCode;
+  const exited = once(s.child, 'exit');
+  s.child.kill('SIGTERM');
+  const timer = setTimeout(() => s.child.kill('SIGKILL'), timeoutMs);
+  const [code] = (await exited) as [number | null];
+  clearTimeout(timer);
+  return code;
+}
+
+export interface CliRun { code: number | null; stdout: string; stderr: string; result: unknown }
+
+/** Runs the relocate CLI as a user would; `result` is the JSON object on the last line of stdout. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  const child = spawn(process.execPath, ['bin/relocate.js', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const last = stdout.trim().split('\n').pop() ?? '';
+  let result: unknown;
+  try {
+    result = JSON.parse(last);
+  } catch {
+    result = undefined;
+  }
+  return { code, stdout, stderr, result };
+}
