@@ -66,3 +66,12 @@ test('a poison record goes to the stage DLQ with its context while the stage kee
   assert.match(findings[0]?.reason ?? '', new RegExp(`${topics.models.replaceAll('.', '\\.')}\\[\\d+\\]@\\d+`));
   assert.equal((await getRelocation(pool, healthy))?.status, 'running');
 });
+
+test('the hosting process reports health and the DLQ count on its metrics endpoint', async () => {
+  const health = await fetch(`http://127.0.0.1:${hosted.metricsPort}/healthz`);
+  assert.equal(health.status, 200);
+  assert.deepEqual(await health.json(), { healthy: true, stages: { writer: 'running' } });
+  const metrics = await (await fetch(`http://127.0.0.1:${hosted.metricsPort}/metrics`)).text();
+  assert.match(metrics, /relocate_dlq_records_total\{stage="writer"\} 1/);
+  assert.match(metrics, /relocate_records_processed_total\{stage="writer",outcome="ok"\} 1/);
+});

@@ -92,7 +92,7 @@ export class RelocationAssembly {
     } catch (err) {
       this.failure = err instanceof BadInputError ? err : new BadInputError({
         kind: 'DeserializationFailed', model: null, pk: null, field: null,
-        reason: `the export is not a valid JSON array of records: ${(err as Error).message} (after ${this.batcher.records} records)`,
+        reason: `the export is not a valid JSON array of records: ${(err as Error).message} (${this.batcher.records} records were read before it)`,
       });
       this.input.resume();
     }
