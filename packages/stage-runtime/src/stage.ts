@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
-import { consumerGroupOf, type RecordCodec, type StageName, type Topics } from '@relocate/codec';
+import { consumerGroupOf, type PipelineRecord, type RecordCodec, type StageName, type Topics } from '@relocate/codec';
 import { failRelocation, recordFindings, type Pool } from '@relocate/database';
 import { describeFinding } from '@relocate/domain';
 import type { Logger } from '@relocate/logging';
@@ -179,4 +179,13 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
       log.info('stage stopped');
     },
   };
+}
+
+/** Builds a stage's outputs on a pipeline topic: the envelope, keyed by relocation so its records stay in order. */
+export function pipelineOutput(topic: string, producedBy: StageName) {
+  return (relocationId: string, payload: PipelineRecord['payload']): Output => ({
+    topic,
+    key: relocationId,
+    value: { relocationId, producedBy, payload } satisfies PipelineRecord,
+  });
 }

@@ -1,7 +1,7 @@
-import type { ExportChunk, PipelineRecord, Topics } from '@relocate/codec';
+import type { ExportChunk, Topics } from '@relocate/codec';
 import { getRelocation, restartRelocation, startRelocation, type Pool } from '@relocate/database';
 import { BadInputError } from '@relocate/domain';
-import type { Output, StageContext, StageDefinition, StageMessage } from '@relocate/stage-runtime';
+import { type Output, pipelineOutput, type StageContext, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 import { RelocationAssembly } from './assembly.ts';
 
 export interface ReaderDeps { pool: Pool; topics: Topics; batchRecords: number; batchBytes: number }
@@ -15,11 +15,7 @@ const chunkError = (relocationId: string, reason: string): BadInputError =>
  */
 export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
   const assemblies = new Map<string, RelocationAssembly>();
-  const pipeline = (relocationId: string, payload: PipelineRecord['payload']): Output => ({
-    topic: deps.topics.models,
-    key: relocationId,
-    value: { relocationId, producedBy: 'reader', payload } satisfies PipelineRecord,
-  });
+  const pipeline = pipelineOutput(deps.topics.models, 'reader');
 
   const begin = async (chunk: ExportChunk, ctx: StageContext): Promise<RelocationAssembly> => {
     if (!chunk.options) throw chunkError(chunk.relocationId, 'the first export chunk carries no import options');

@@ -1,17 +1,13 @@
 import { payloadOf, type PipelineRecord, type Topics } from '@relocate/codec';
 import { type Pool, withTransaction } from '@relocate/database';
-import type { Output, StageDefinition, StageMessage } from '@relocate/stage-runtime';
+import { type Output, pipelineOutput, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 import { reserveSlug } from './reserve.ts';
 
 export interface ReservationDeps { pool: Pool; topics: Topics }
 
 /** reservation: slugs -> reserved. Sentry's bulk_create_organization_slugs, one organization per transaction. */
 export function reservationStage(deps: ReservationDeps): StageDefinition<PipelineRecord> {
-  const out = (relocationId: string, payload: PipelineRecord['payload']): Output => ({
-    topic: deps.topics.reserved,
-    key: relocationId,
-    value: { relocationId, producedBy: 'reservation', payload } satisfies PipelineRecord,
-  });
+  const out = pipelineOutput(deps.topics.reserved, 'reservation');
   return {
     stage: 'reservation',
     inputTopic: deps.topics.slugs,

@@ -1,6 +1,6 @@
 import { payloadOf, type PipelineRecord, type SlugDecision, type Topics } from '@relocate/codec';
 import { primaryReservationOf, uniqueOrganizationSlug, type Pool } from '@relocate/database';
-import type { Output, StageDefinition, StageMessage } from '@relocate/stage-runtime';
+import { type Output, pipelineOutput, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 
 export interface SlugResolverDeps { pool: Pool; topics: Topics }
 
@@ -9,11 +9,7 @@ export interface SlugResolverDeps { pool: Pool; topics: Topics }
  * resolve_org_slugs_from_pk_map); other written batches end here, events and the end marker pass on.
  */
 export function slugResolverStage(deps: SlugResolverDeps): StageDefinition<PipelineRecord> {
-  const out = (relocationId: string, payload: PipelineRecord['payload']): Output => ({
-    topic: deps.topics.slugs,
-    key: relocationId,
-    value: { relocationId, producedBy: 'slug-resolver', payload } satisfies PipelineRecord,
-  });
+  const out = pipelineOutput(deps.topics.slugs, 'slug-resolver');
 
   return {
     stage: 'slug-resolver',

@@ -1,7 +1,7 @@
 import { type ModelBatch, payloadOf, type PipelineRecord, type Topics } from '@relocate/codec';
 import { getRelocation, recordFindings, type Pool, withTransaction } from '@relocate/database';
 import { BadInputError, type Finding, type ModelGraph } from '@relocate/domain';
-import type { Output, StageDefinition, StageMessage } from '@relocate/stage-runtime';
+import { type Output, pipelineOutput, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 import { BatchWriter } from './batch-writer.ts';
 import { remapEventProjects } from './events.ts';
 
@@ -10,11 +10,7 @@ export interface WriterDeps { pool: Pool; topics: Topics; graph: ModelGraph }
 /** writer: models -> written. Each ModelBatch is one transaction: rows, PrimaryKeyMap entries, import chunk and findings. */
 export function writerStage(deps: WriterDeps): StageDefinition<PipelineRecord> {
   const writer = new BatchWriter(deps.graph);
-  const out = (relocationId: string, payload: PipelineRecord['payload']): Output => ({
-    topic: deps.topics.written,
-    key: relocationId,
-    value: { relocationId, producedBy: 'writer', payload } satisfies PipelineRecord,
-  });
+  const out = pipelineOutput(deps.topics.written, 'writer');
 
   const writeModels = async (relocationId: string, batch: ModelBatch): Promise<Output[]> => {
     const relocation = await getRelocation(deps.pool, relocationId);
