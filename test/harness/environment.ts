@@ -18,7 +18,9 @@ export interface TestEnvironment {
  */
 export async function testEnvironment(name: string): Promise<TestEnvironment> {
   const stack = await resolveStack();
-  const database = `relocate_test_${name}`;
+  // Several checkouts may test against one server at once; each sets its own namespace.
+  const namespace = (process.env.RELOCATE_TEST_NAMESPACE ?? '').replace(/[^a-z0-9_]/gi, '');
+  const database = `relocate_test_${namespace ? `${namespace}_` : ''}${name}`;
   const admin = new pg.Client({ connectionString: stack.databaseUrl.replace(/\/[^/]*$/, '/postgres') });
   await admin.connect();
   try {
