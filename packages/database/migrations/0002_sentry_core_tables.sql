@@ -47,7 +47,8 @@ CREATE TABLE auth_user (
   date_joined timestamptz NOT NULL DEFAULT now(),
   last_active timestamptz,
   avatar_type smallint NOT NULL DEFAULT 0,
-  avatar_url varchar(120)
+  avatar_url varchar(120),
+  is_suspended boolean NOT NULL DEFAULT false
 );
 
 CREATE TABLE sentry_relayusage (
@@ -94,7 +95,7 @@ CREATE TABLE sentry_userrole (
   date_updated timestamptz NOT NULL DEFAULT now(),
   date_added timestamptz NOT NULL DEFAULT now(),
   name varchar(32) NOT NULL UNIQUE,
-  permissions text NOT NULL DEFAULT '[]'
+  permissions jsonb NOT NULL DEFAULT '[]'
 );
 
 CREATE TABLE sentry_userrole_users (

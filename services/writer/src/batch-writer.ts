@@ -8,6 +8,8 @@ type Warning = Omit<Finding, 'relocationId' | 'stage' | 'severity'>;
 
 export interface BatchResult { entries: PrimaryKeyMapEntry[]; warnings: Warning[]; replayed: boolean }
 
+/** Generated tables keep the fields they have no column for here, so nothing an export carries is lost. */
+const catchAll = 'relocate_fields';
 // PostgreSQL takes at most 65535 parameters per statement.
 const maxParams = 60_000;
 
@@ -117,8 +119,9 @@ export class BatchWriter {
       if (dropped?.has(field)) continue;
       const fk = relations.foreignKeys.get(field);
       if (!fk) {
-        if (field === 'id' || !columns.has(field)) unknownFields.add(field);
-        else row.values[field] = value;
+        if (field !== 'id' && columns.has(field)) row.values[field] = value;
+        else if (columns.has(catchAll)) ((row.values[catchAll] ??= {}) as Record<string, unknown>)[field] = value;
+        else unknownFields.add(field);
         continue;
       }
       const column = columnOf(field);
@@ -184,7 +187,7 @@ export class BatchWriter {
         const slice = inserts.slice(at, at + perStatement);
         const params: unknown[] = [];
         const tuples = slice.map((r) => `(${used.map((c) => (r.values[c.name] === undefined ? 'DEFAULT' : `$${params.push(toParam(c, r.values[c.name]))}`)).join(', ')})`);
-        await client.query(`INSERT INTO ${table} (${used.map((c) => c.name).join(', ')}) VALUES ${tuples.join(', ')}`, params).catch((err: unknown) => {
+        await client.query(`INSERT INTO ${table} (${used.map((c) => quoteIdent(c.name)).join(', ')}) VALUES ${tuples.join(', ')}`, params).catch((err: unknown) => {
           throw asIntegrityFinding(err, model, slice);
         });
       }
@@ -194,7 +197,7 @@ export class BatchWriter {
       if (r.decision.kind === 'OVERWRITE') {
         const set = Object.keys(r.values).filter((c) => c !== 'id' && columns.has(c));
         const params = set.map((c) => toParam(columns.get(c) as Column, r.values[c]));
-        await client.query(`UPDATE ${table} SET ${set.map((c, i) => `${c} = $${i + 1}`).join(', ')} WHERE id = $${set.length + 1}`, [...params, r.decision.newPk]);
+        await client.query(`UPDATE ${table} SET ${set.map((c, i) => `${quoteIdent(c)} = $${i + 1}`).join(', ')} WHERE id = $${set.length + 1}`, [...params, r.decision.newPk]);
       }
       const newPk = r.decision.kind === 'INSERTED' ? Number(r.values.id) : r.decision.newPk;
       entries.push({ oldPk: r.oldPk, newPk, kind: r.decision.kind, slug: r.slug });
@@ -227,6 +230,9 @@ export class BatchWriter {
     );
   }
 }
+
+/** Column names come from the catalog, never from input; quoting keeps words like "user" and "order" usable. */
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 const duplicatePk = (model: string, pk: number): BadInputError =>
   new BadInputError({ kind: 'DuplicatePk', model, pk, field: 'pk', reason: `pk ${pk} appears more than once for ${model}` });

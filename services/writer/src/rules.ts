@@ -52,6 +52,8 @@ async function exists(ctx: RuleContext, sql: string, params: unknown[]): Promise
 /** Users: privileges reset outside Config/Global; outside Global the user is unclaimed with a random password. */
 const user: ModelRule = {
   normalize(row, ctx) {
+    // Sentry falls back to the email when an export carries no username.
+    if (row.values.username == null || row.values.username === '') row.values.username = row.values.email;
     const scope = ctx.options.scope;
     if (scope !== 'CONFIG' && scope !== 'GLOBAL') {
       row.values.is_staff = false;
@@ -68,8 +70,7 @@ const user: ModelRule = {
     return true;
   },
   async resolveCollision(row, ctx) {
-    const username = String(row.values.username ?? '') || String(row.values.email ?? '');
-    row.values.username = username;
+    const username = String(row.values.username);
     const existing = await exists(ctx, 'SELECT id FROM auth_user WHERE username = $1', [username]);
     if (existing === undefined) return;
     if (ctx.options.mergeUsers) {
@@ -91,19 +92,32 @@ const email: ModelRule = {
   },
 };
 
+/** Rows that belong to a user merged into an existing one are dropped: the existing user keeps its own. */
+function droppedForMergedUser(row: Row, ctx: RuleContext, model: string): boolean {
+  if (ctx.pkMap.getKind('sentry.user', Number(row.source.user)) !== 'EXISTING') return false;
+  ctx.warn({ kind: 'MergedUserData', model, pk: row.oldPk, field: 'user', reason: 'dropped: its user was merged into an existing user' });
+  return true;
+}
+
 /** UserEmails of a merged user are dropped; outside Global they must be verified again. */
 const userEmail: ModelRule = {
   normalize(row, ctx) {
-    if (ctx.pkMap.getKind('sentry.user', Number(row.source.user)) === 'EXISTING') {
-      ctx.warn({ kind: 'MergedUserData', model: 'sentry.useremail', pk: row.oldPk, field: 'user', reason: 'dropped: its user was merged into an existing user' });
-      return false;
-    }
+    if (droppedForMergedUser(row, ctx, 'sentry.useremail')) return false;
     if (ctx.options.scope !== 'GLOBAL') {
       row.values.is_verified = false;
       row.values.validation_hash = randomToken(32);
       row.values.date_hash_added = new Date().toISOString();
     }
     return true;
+  },
+};
+
+/** UserPermissions: get_or_create by (user, permission); a merged user's incoming permissions are dropped. */
+const userPermission: ModelRule = {
+  normalize: (row, ctx) => !droppedForMergedUser(row, ctx, 'sentry.userpermission'),
+  async resolveCollision(row, ctx) {
+    const existing = await exists(ctx, 'SELECT id FROM sentry_userpermission WHERE user_id = $1 AND permission = $2', [row.values.user_id, row.values.permission]);
+    if (existing !== undefined) row.decision = { kind: 'EXISTING', newPk: existing };
   },
 };
 
@@ -141,7 +155,7 @@ function overwritableConfig(uniqueColumns: string[]): ModelRule {
   return {
     async resolveCollision(row, ctx) {
       if (uniqueColumns.some((c) => row.values[c] == null)) return;
-      const where = uniqueColumns.map((c, i) => `${c} = $${i + 1}`).join(' AND ');
+      const where = uniqueColumns.map((c, i) => `"${c}" = $${i + 1}`).join(' AND ');
       const existing = await exists(ctx, `SELECT id FROM ${ctx.table} WHERE ${where}`, uniqueColumns.map((c) => row.values[c]));
       if (existing === undefined) return;
       row.decision = ctx.options.overwriteConfigs ? { kind: 'OVERWRITE', newPk: existing } : { kind: 'EXISTING', newPk: existing };
@@ -174,6 +188,7 @@ export const modelRules: ReadonlyMap<string, ModelRule> = new Map([
   ['sentry.user', user],
   ['sentry.email', email],
   ['sentry.useremail', userEmail],
+  ['sentry.userpermission', userPermission],
   ['sentry.organization', organization],
   ['sentry.option', overwritableConfig(['key'])],
   ['sentry.controloption', overwritableConfig(['key'])],

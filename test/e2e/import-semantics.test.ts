@@ -1,0 +1,190 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stageNames, type ImportOptions } from '@relocate/codec';
+import type { RelocationSummary } from '@relocate/database';
+import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
+import { rowCount } from '../harness/digest.ts';
+import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
+
+const fixturesDir = fileURLToPath(new URL('../../../shared/fixtures/sentry/', import.meta.url));
+const fixture = (name: string): string => path.join(fixturesDir, name);
+const scratch = mkdtempSync(path.join(tmpdir(), 'relocate-semantics-'));
+let world: TestEnvironment;
+let hosted: HostedStages;
+let counter = 0;
+
+const defaults: ImportOptions = { scope: 'ORGANIZATION', mergeUsers: false, overwriteConfigs: false, hideOrganizations: true, filterOrgSlugs: null, filterUsernames: null };
+
+async function relocate(file: string, options: Partial<ImportOptions> = {}): Promise<RelocationSummary> {
+  const { summary } = await runImport(world.connections, {
+    relocationId: `semantics-${++counter}`,
+    exportPath: file,
+    options: { ...defaults, ...options },
+  }, { timeoutMs: 60_000 });
+  return summary;
+}
+
+function exportOf(records: unknown[]): string {
+  const file = path.join(scratch, `export-${++counter}.json`);
+  writeFileSync(file, JSON.stringify(records));
+  return file;
+}
+
+const count = (table: string): Promise<number> => rowCount(world.connections.pool, table);
+const counts = (s: RelocationSummary, model: string): [number, number, number] => {
+  const m = s.models[model];
+  return [m?.inserted ?? 0, m?.existing ?? 0, m?.overwritten ?? 0];
+};
+
+before(async () => {
+  world = await testEnvironment('semantics');
+  hosted = await hostStages(world.connections, [...stageNames]);
+});
+
+after(async () => {
+  await hosted.stop();
+  await disconnect(world.connections);
+});
+
+describe('every Sentry fixture imports in global scope', () => {
+  const files = ['fresh-install.json', 'user-with-minimum-privileges.json', 'user-with-maximum-privileges.json', 'user-with-superadmin-no-roles.json', 'app-user-with-empty-email.json', 'single-option.json', 'single-integration.json',
+    'datetime-millis.json', 'datetime-with-zeroed-millis.json', 'datetime-with-unzeroed-millis.json', 'invalid-user.json', 'duplicate-username-and-organization-slug.json'];
+  for (const file of files) {
+    test(file, async () => {
+      const records = JSON.parse(readFileSync(fixture(file), 'utf8')) as Array<{ model: string; pk: number }>;
+      const summary = await relocate(fixture(file), { scope: 'GLOBAL' });
+      assert.equal(summary.status, 'success', JSON.stringify(summary.findings));
+      const written = Object.values(summary.models).reduce((n, m) => n + m.inserted + m.existing + m.overwritten, 0);
+      const skipped = new Set(summary.findings.filter((f) => f.pk !== null).map((f) => `${f.model}:${f.pk}`)).size;
+      assert.equal(written + skipped, records.length, 'every record is written or named in a finding');
+    });
+  }
+});
+
+test('a fixture whose user role link names a role the export lacks fails with that exact finding (Sentry drops the row silently)', async () => {
+  const s = await relocate(fixture('user-with-roles-no-superadmin.json'), { scope: 'GLOBAL' });
+  assert.equal(s.status, 'failure');
+  assert.deepEqual(
+    s.findings.filter((f) => f.severity === 'error').map((f) => [f.kind, f.model, f.pk, f.field]),
+    [['DanglingForeignKey', 'sentry.userroleuser', 3, 'role']],
+  );
+});
+
+describe('scopes', () => {
+  test('organization scope resets privileges and leaves global-only models out, each named', async () => {
+    const s = await relocate(fixture('user-with-maximum-privileges.json'), { scope: 'ORGANIZATION' });
+    assert.equal(s.status, 'success');
+    const { rows } = await world.connections.pool.query(
+      `SELECT is_staff, is_superuser, is_managed, is_unclaimed, password LIKE 'pbkdf2_sha256$150000$%' AS kept_password FROM auth_user
+       WHERE id = (SELECT new_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = 'sentry.user')`,
+      [s.relocationId],
+    );
+    assert.deepEqual(rows, [{ is_staff: false, is_superuser: false, is_managed: false, is_unclaimed: true, kept_password: false }]);
+    const outOfScope = s.findings.filter((f) => f.kind === 'OutOfScope').map((f) => f.model).sort();
+    assert.deepEqual(outOfScope, ['sentry.authenticator', 'sentry.userip', 'sentry.userpermission', 'sentry.userrole', 'sentry.userroleuser']);
+    assert.ok(s.findings.every((f) => f.severity === 'warning'));
+  });
+
+  test('config scope keeps staff and superuser but leaves authenticators out', async () => {
+    const s = await relocate(fixture('user-with-maximum-privileges.json'), { scope: 'CONFIG' });
+    assert.equal(s.status, 'success', JSON.stringify(s.findings));
+    assert.deepEqual(counts(s, 'sentry.userpermission'), [1, 0, 0]);
+    const { rows } = await world.connections.pool.query(
+      `SELECT is_staff, is_superuser, is_unclaimed FROM auth_user WHERE id = (SELECT new_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = 'sentry.user')`,
+      [s.relocationId],
+    );
+    assert.deepEqual(rows, [{ is_staff: true, is_superuser: true, is_unclaimed: true }]);
+    assert.deepEqual(s.findings.filter((f) => f.kind === 'OutOfScope').map((f) => f.model).sort(), ['sentry.authenticator', 'sentry.userip']);
+  });
+
+  test('user scope imports users and their emails only', async () => {
+    const s = await relocate(fixture('fresh-install.json'), { scope: 'USER' });
+    assert.equal(s.status, 'success');
+    assert.deepEqual(Object.keys(s.models).sort(), ['sentry.email', 'sentry.user', 'sentry.useremail']);
+  });
+});
+
+describe('collision rules', () => {
+  test('users: a username collision renames the imported user', async () => {
+    const before = await count(`auth_user WHERE username LIKE 'min_user%'`);
+    const s = await relocate(fixture('user-with-minimum-privileges.json'), { scope: 'USER' });
+    const again = await relocate(fixture('user-with-minimum-privileges.json'), { scope: 'USER' });
+    assert.deepEqual([counts(s, 'sentry.user'), counts(again, 'sentry.user')], [[1, 0, 0], [1, 0, 0]]);
+    assert.equal(await count(`auth_user WHERE username LIKE 'min_user%'`), before + 2);
+    assert.equal(await count(`auth_user WHERE username ~ '^min_user-[a-z0-79]{2}$'`) >= 1, true);
+  });
+
+  test('users: with merge_users a username collision reuses the existing user and drops its incoming emails and permissions', async () => {
+    await relocate(fixture('user-with-minimum-privileges.json'), { scope: 'USER' });
+    const usersBefore = await count('auth_user');
+    const s = await relocate(fixture('user-with-minimum-privileges.json'), { scope: 'USER', mergeUsers: true });
+    assert.deepEqual(counts(s, 'sentry.user'), [0, 1, 0]);
+    assert.equal(s.models['sentry.useremail'], undefined);
+    assert.ok(s.findings.some((f) => f.kind === 'MergedUserData' && f.model === 'sentry.useremail'));
+    assert.equal(await count('auth_user'), usersBefore);
+  });
+
+  test('users: the same username twice in one export gives the second a suffix', async () => {
+    const s = await relocate(fixture('duplicate-username-and-organization-slug.json'), { scope: 'ORGANIZATION' });
+    assert.equal(s.status, 'success');
+    const { rows } = await world.connections.pool.query<{ username: string }>(
+      `SELECT username FROM auth_user WHERE id IN (SELECT new_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = 'sentry.user') ORDER BY id`,
+      [s.relocationId],
+    );
+    assert.equal(rows.length, 2);
+    assert.notEqual(rows[0]?.username, rows[1]?.username);
+  });
+
+  test('organizations: the same slug twice in one export gives two distinct reserved slugs', async () => {
+    const s = await relocate(fixture('duplicate-username-and-organization-slug.json'), { scope: 'ORGANIZATION' });
+    const { rows } = await world.connections.pool.query<{ slug: string; reserved: string }>(
+      `SELECT o.slug, r.slug AS reserved FROM sentry_organization o JOIN sentry_organizationslugreservation r ON r.organization_id = o.id AND r.reservation_type = 0
+       WHERE o.id IN (SELECT new_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = 'sentry.organization')`,
+      [s.relocationId],
+    );
+    assert.equal(rows.length, 2);
+    assert.equal(new Set(rows.map((r) => r.slug)).size, 2);
+    for (const r of rows) assert.equal(r.slug, r.reserved);
+  });
+
+  test('emails: an existing address is reused', async () => {
+    const s = await relocate(exportOf([{ model: 'sentry.email', pk: 1, fields: { email: 'TESTING@example.com', date_added: '2023-06-22T22:59:54.521Z' } }]), { scope: 'USER' });
+    assert.deepEqual(counts(s, 'sentry.email'), [0, 1, 0]);
+    assert.equal(await count(`sentry_email WHERE lower(email) = 'testing@example.com'`), 1);
+  });
+
+  test('options: an existing option keeps its value without overwrite_configs', async () => {
+    await relocate(fixture('single-option.json'), { scope: 'CONFIG' });
+    await world.connections.pool.query(`UPDATE sentry_option SET value = '"local"' WHERE key = 'sentry:latest_version'`);
+    const s = await relocate(fixture('single-option.json'), { scope: 'CONFIG' });
+    assert.deepEqual(counts(s, 'sentry.option'), [0, 1, 0]);
+    assert.equal(await count(`sentry_option WHERE key = 'sentry:latest_version' AND value = '"local"'`), 1);
+  });
+
+  test('options: overwrite_configs writes the imported value over the existing one', async () => {
+    await world.connections.pool.query(`UPDATE sentry_option SET value = '"local"' WHERE key = 'sentry:latest_version'`);
+    const s = await relocate(fixture('single-option.json'), { scope: 'CONFIG', overwriteConfigs: true });
+    assert.deepEqual(counts(s, 'sentry.option'), [0, 0, 1]);
+    assert.equal(await count(`sentry_option WHERE key = 'sentry:latest_version' AND value = '"\\"23.6.1\\""'`), 1);
+  });
+
+  test('project keys: a colliding key gets new secrets and the existing key is untouched', async () => {
+    const first = await relocate(fixture('fresh-install.json'), { scope: 'ORGANIZATION' });
+    const second = await relocate(fixture('fresh-install.json'), { scope: 'ORGANIZATION' });
+    assert.equal(second.status, 'success', JSON.stringify(second.findings));
+    const { rows } = await world.connections.pool.query<{ public_key: string; relocation: string }>(
+      `SELECT k.public_key, m.relocation_id AS relocation FROM sentry_projectkey k JOIN relocate.pk_map m ON m.model = 'sentry.projectkey' AND m.new_pk = k.id
+       WHERE m.relocation_id IN ($1, $2) ORDER BY m.relocation_id`,
+      [first.relocationId, second.relocationId],
+    );
+    assert.equal(rows.length, 2);
+    const original = 'c1373be35a7944808c8bcfede8097df1';
+    assert.equal(await count(`sentry_projectkey WHERE public_key = '${original}'`), 1, 'the first import keeps the exported key');
+    for (const r of rows) assert.match(r.public_key, /^[0-9a-f]{32}$/);
+    assert.equal(new Set([...rows.map((r) => r.public_key), original]).size, 3, 'each later import got its own new key');
+  });
+});
