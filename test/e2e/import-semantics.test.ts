@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,6 +73,9 @@ test('a fixture whose user role link names a role the export lacks fails with th
     s.findings.filter((f) => f.severity === 'error').map((f) => [f.kind, f.model, f.pk, f.field]),
     [['DanglingForeignKey', 'sentry.userroleuser', 3, 'role']],
   );
+  assert.deepEqual(s.models, {}, 'what the failed relocation wrote before the bad record is removed');
+  assert.equal(await count(`auth_user WHERE username LIKE 'roles_no_superadmin_user%'`), 0);
+  assert.equal(await count(`relocate.relocation WHERE id = '${s.relocationId}' AND aborted_at IS NOT NULL`), 1);
 });
 
 describe('scopes', () => {
@@ -187,4 +191,68 @@ describe('collision rules', () => {
     for (const r of rows) assert.match(r.public_key, /^[0-9a-f]{32}$/);
     assert.equal(new Set([...rows.map((r) => r.public_key), original]).size, 3, 'each later import got its own new key');
   });
+
+  test('api tokens: a colliding token gets a new secret with its prefix and new hashes, and null fields stay null', async () => {
+    const token = (pk: number) => ({ model: 'sentry.apitoken', pk, fields: { user: 1, token: 'sntryu_' + 'a'.repeat(64), refresh_token: null, expires_at: null, scope_list: '[]' } });
+    const user = { model: 'sentry.user', pk: 1, fields: { username: 'token-owner', email: 'token-owner@example.com', password: 'x', is_staff: false, is_active: true, is_superuser: false, is_managed: false, is_password_expired: false, is_unclaimed: false, flags: '0', date_joined: '2023-06-22T22:59:55.488Z', avatar_type: 0 } };
+    const first = await relocate(exportOf([user, token(1)]), { scope: 'CONFIG' });
+    const second = await relocate(exportOf([user, token(1)]), { scope: 'CONFIG' });
+    assert.equal(second.status, 'success', JSON.stringify(second.findings));
+    const { rows } = await world.connections.pool.query<{ token: string; hashed_token: string | null; refresh_token: string | null; relocate_fields: Record<string, unknown> }>(
+      `SELECT token, hashed_token, refresh_token, relocate_fields FROM sentry_apitoken WHERE id IN (SELECT new_pk FROM relocate.pk_map WHERE relocation_id IN ($1, $2) AND model = 'sentry.apitoken') ORDER BY id`,
+      [first.relocationId, second.relocationId],
+    );
+    assert.equal(rows[0]?.token, 'sntryu_' + 'a'.repeat(64), 'the first import keeps the exported token');
+    assert.match(rows[1]?.token ?? '', /^sntryu_[0-9a-f]{64}$/);
+    assert.notEqual(rows[1]?.token, rows[0]?.token);
+    assert.equal(rows[1]?.hashed_token, createHash('sha256').update(rows[1]?.token ?? '').digest('hex'));
+    assert.equal(rows[1]?.refresh_token, null);
+    assert.equal(rows[1]?.relocate_fields.expires_at, null);
+  });
+
+  test('teams: the same team slug twice in one organization is an IntegrityError naming the model', async () => {
+    const org = { model: 'sentry.organization', pk: 1, fields: { name: 'Twins', slug: 'twins', status: 0, date_added: '2023-06-22T22:54:28.773Z', default_role: 'member', is_test: false, flags: '1' } };
+    const team = (pk: number) => ({ model: 'sentry.team', pk, fields: { organization: 1, slug: 'same', name: `Team ${pk}`, status: 0, idp_provisioned: false, date_added: '2023-06-22T22:54:28.821Z' } });
+    const s = await relocate(exportOf([org, team(1), team(2)]));
+    assert.equal(s.status, 'failure');
+    assert.deepEqual(s.findings.map((f) => [f.kind, f.model]), [['IntegrityError', 'sentry.team']]);
+    assert.equal(await count(`sentry_organization WHERE name = 'Twins'`), 0);
+  });
 });
+
+describe('flags and shims', () => {
+  test('global scope keeps project ids where they are free, organization scope assigns new ones', async () => {
+    const org = { model: 'sentry.organization', pk: 1, fields: { name: 'Ids', slug: 'ids', status: 0, date_added: '2023-06-22T22:54:28.773Z', default_role: 'member', is_test: false, flags: '1' } };
+    const project = { model: 'sentry.project', pk: 4242, fields: { slug: 'p', name: 'P', organization: 1, public: false, date_added: '2023-06-22T22:54:28.851Z', status: 0, flags: '10', platform: null } };
+    const global = await relocate(exportOf([org, project]), { scope: 'GLOBAL' });
+    const organization = await relocate(exportOf([org, project]), { scope: 'ORGANIZATION' });
+    const { rows } = await world.connections.pool.query<{ relocation_id: string; new_pk: number }>(
+      `SELECT relocation_id, new_pk FROM relocate.pk_map WHERE model = 'sentry.project' AND relocation_id IN ($1, $2)`,
+      [global.relocationId, organization.relocationId],
+    );
+    assert.equal(rows.find((r) => r.relocation_id === global.relocationId)?.new_pk, 4242);
+    assert.notEqual(rows.find((r) => r.relocation_id === organization.relocationId)?.new_pk, 4242);
+    const { rows: seq } = await world.connections.pool.query<{ n: number }>(`SELECT nextval(pg_get_serial_sequence('sentry_project', 'id'))::int AS n`);
+    assert.ok((seq[0]?.n ?? 0) > 4242, 'the sequence moved past the kept id');
+  });
+
+  test("Sentry's deleted fields and models are dropped on read without findings", async () => {
+    const s = await relocate(exportOf([
+      { model: 'sentry.organization', pk: 1, fields: { name: 'Shim', slug: 'shim', status: 0, date_added: '2023-06-22T22:54:28.773Z', default_role: 'member', is_test: false, flags: '1' } },
+      { model: 'sentry.actor', pk: 1, fields: { type: 0, team: 1 } },
+      { model: 'sentry.actor', pk: 2, fields: { type: 1, user_id: 1 } },
+      { model: 'sentry.team', pk: 1, fields: { organization: 1, slug: 'shim', name: 'Shim', status: 0, idp_provisioned: false, date_added: '2023-06-22T22:54:28.821Z', actor: 1, org_role: null } },
+    ]));
+    assert.equal(s.status, 'success');
+    assert.deepEqual(s.findings, []);
+    assert.deepEqual(counts(s, 'sentry.team'), [1, 0, 0]);
+  });
+
+  test('with hide_organizations off, an organization is visible while its relocation runs', async () => {
+    const s = await relocate(exportOf([{ model: 'sentry.organization', pk: 1, fields: { name: 'Open', slug: 'open', status: 0, date_added: '2023-06-22T22:54:28.773Z', default_role: 'member', is_test: false, flags: '1' } }]), { hideOrganizations: false });
+    assert.equal(s.status, 'success');
+    assert.equal(await count(`relocate.hidden_organization WHERE relocation_id = '${s.relocationId}'`), 0);
+    assert.equal(await count(`sentry_organization WHERE name = 'Open' AND status = 0`), 1);
+  });
+});
+

@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { stageNames, type StageName } from '@relocate/codec';
 import { loadConfig } from '@relocate/config';
-import { buildSummary, getRelocation } from '@relocate/database';
+import { abortRelocation, buildSummary, failRelocation, getRelocation, withTransaction } from '@relocate/database';
+import { ModelGraph } from '@relocate/domain';
 import { createLogger } from '@relocate/logging';
 import { stackDown, stackStatus, stackUp } from '@relocate/native-stack';
 import { connect, disconnect, hostStages, runImport, stopOnSignals } from '@relocate/pipeline';
@@ -92,6 +93,25 @@ program
       if (!r) throw new InvalidArgumentError(`no relocation ${id}`);
       const summary = r.summary ?? { ...(await buildSummary(c.pool, id)), status: r.status };
       printSummary(summary, o.json);
+    } finally {
+      await disconnect(c);
+    }
+  });
+
+program
+  .command('abort')
+  .description('remove everything a relocation inserted, in reverse dependency order')
+  .argument('<relocation-id>')
+  .option('--force', 'abort even while the relocation is still running', false)
+  .action(async (id: string, o: { force: boolean }) => {
+    const c = await connected(true);
+    try {
+      const r = await getRelocation(c.pool, id);
+      if (!r) throw new InvalidArgumentError(`no relocation ${id}`);
+      if (r.status === 'running' && !o.force) throw new InvalidArgumentError(`relocation ${id} is still running; stop it first or pass --force`);
+      const result = await withTransaction(c.pool, (client) => abortRelocation(client, ModelGraph.load(), id));
+      if (r.status === 'running') await failRelocation(c.pool, id, 'aborted by an operator');
+      process.stdout.write(`${JSON.stringify({ relocationId: id, ...result })}\n`);
     } finally {
       await disconnect(c);
     }

@@ -11,7 +11,9 @@ CREATE TABLE relocate.relocation (
   updated_at    timestamptz NOT NULL DEFAULT now(),
   completed_at  timestamptz,
   -- The completion event is published after the record commits, then marked (an outbox of one).
-  completion_published boolean NOT NULL DEFAULT false
+  completion_published boolean NOT NULL DEFAULT false,
+  -- Set when what the relocation inserted was removed again (it failed, or an operator aborted it).
+  aborted_at    timestamptz
 );
 
 -- The PrimaryKeyMap: the only way a foreign key is rewritten.

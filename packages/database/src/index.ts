@@ -2,3 +2,4 @@ export * from './pool.ts';
 export * from './migrate.ts';
 export * from './relocations.ts';
 export * from './org-slugs.ts';
+export * from './abort.ts';

@@ -31,7 +31,7 @@ export function stageDefinition(stage: StageName, c: Connections, graph: ModelGr
     writer: () => writerStage({ pool: c.pool, topics: c.topics, graph }),
     'slug-resolver': () => slugResolverStage({ pool: c.pool, topics: c.topics }),
     reservation: () => reservationStage({ pool: c.pool, topics: c.topics }),
-    'event-saver': () => eventSaverStage({ pool: c.pool, topics: c.topics }),
+    'event-saver': () => eventSaverStage({ pool: c.pool, topics: c.topics, graph }),
   } satisfies Record<StageName, () => StageDefinition<never>>;
   return defs[stage]();
 }

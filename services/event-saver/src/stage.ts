@@ -1,11 +1,12 @@
 import { payloadOf, type PipelineRecord, type Topics } from '@relocate/codec';
-import { type Pool, withTransaction } from '@relocate/database';
+import { getRelocation, type Pool, withTransaction } from '@relocate/database';
+import type { ModelGraph } from '@relocate/domain';
 import type { Output, StageDefinition, StageMessage } from '@relocate/stage-runtime';
 import { completeRelocation } from './complete.ts';
 import { normalizeEvent } from './normalize.ts';
 import { markPublished, saveEvents } from './save.ts';
 
-export interface EventSaverDeps { pool: Pool; topics: Topics }
+export interface EventSaverDeps { pool: Pool; topics: Topics; graph: ModelGraph }
 
 /**
  * event-saver: reserved -> eventstream. Saves events with their releases and environments, publishes each to
@@ -19,6 +20,7 @@ export function eventSaverStage(deps: EventSaverDeps): StageDefinition<PipelineR
       const id = value.relocationId;
       const events = payloadOf(value.payload, 'relocate.EventBatch');
       if (events) {
+        if ((await getRelocation(deps.pool, id))?.status === 'failure') return []; // its rows are removed at the end
         const now = Date.now();
         const normalized = events.events.map((text, i) => normalizeEvent(JSON.parse(text) as Record<string, unknown>, events.ordinal + i, now));
         const pending = await withTransaction(deps.pool, (client) => saveEvents(client, id, normalized));
@@ -27,7 +29,7 @@ export function eventSaverStage(deps: EventSaverDeps): StageDefinition<PipelineR
         return [];
       }
       if (payloadOf(value.payload, 'relocate.RelocationEnd')) {
-        const { summary, event } = await withTransaction(deps.pool, (client) => completeRelocation(client, id));
+        const { summary, event } = await withTransaction(deps.pool, (client) => completeRelocation(client, deps.graph, id));
         ctx.log.info({ relocationId: id, status: summary.status, events: summary.events, findings: summary.findings.length }, 'relocation ended');
         if (event) {
           await ctx.produce([{ topic: deps.topics.relocations, key: id, value: event }]);

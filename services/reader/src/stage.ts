@@ -1,6 +1,6 @@
 import type { ExportChunk, Topics } from '@relocate/codec';
-import { getRelocation, restartRelocation, startRelocation, type Pool } from '@relocate/database';
-import { BadInputError } from '@relocate/domain';
+import { failRelocation, getRelocation, recordFindings, restartRelocation, startRelocation, type Pool } from '@relocate/database';
+import { BadInputError, describeFinding, type Finding } from '@relocate/domain';
 import { type Output, pipelineOutput, type StageContext, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 import { RelocationAssembly } from './assembly.ts';
 
@@ -71,6 +71,13 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
       } catch (err) {
         assemblies.delete(id);
         ctx.release();
+        if (err instanceof BadInputError) {
+          // Recorded before the end marker leaves, so no later stage can see the relocation as healthy.
+          const finding: Finding = { relocationId: id, stage: 'reader', ...err.finding };
+          await recordFindings(deps.pool, [finding]);
+          await failRelocation(deps.pool, id, describeFinding(finding));
+          await ctx.produce(finish(id, assembly, ctx));
+        }
         throw err;
       }
     },

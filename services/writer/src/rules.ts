@@ -184,6 +184,52 @@ const organizationMember: ModelRule = {
   },
 };
 
+const sha256 = (v: string): string => createHash('sha256').update(v).digest('hex');
+const thirtyDaysFromNow = (): string => new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
+
+/**
+ * API tokens: a colliding token (or non-null refresh token) is replaced by a new one, keeping its type prefix;
+ * hashes and last characters follow the new secret, and an expiry is reset. Existing rows are never touched.
+ */
+const apiToken: ModelRule = {
+  async resolveCollision(row, ctx) {
+    const { token, refresh_token: refresh } = row.values;
+    const collides = async (column: string, v: unknown): Promise<boolean> =>
+      v != null && (await exists(ctx, `SELECT id FROM sentry_apitoken WHERE ${column} = $1 OR hashed_${column} = $2`, [v, sha256(String(v))])) !== undefined;
+    if (!(await collides('token', token)) && !(await collides('refresh_token', refresh))) return;
+    const prefix = typeof token === 'string' ? (/^sntry[a-z]_/.exec(token)?.[0] ?? '') : '';
+    const newToken = `${prefix}${randomBytes(32).toString('hex')}`;
+    row.values.token = newToken;
+    row.values.hashed_token = sha256(newToken);
+    if (refresh != null) {
+      row.values.refresh_token = randomBytes(32).toString('hex');
+      row.values.hashed_refresh_token = sha256(String(row.values.refresh_token));
+    }
+    const extra = (row.values.relocate_fields ??= {}) as Record<string, unknown>;
+    extra.token_last_characters = newToken.slice(-4);
+    if (extra.expires_at != null) extra.expires_at = thirtyDaysFromNow();
+  },
+};
+
+/** Projects keep their ids in global scope, so DSNs survive, wherever the target has no row with that id. */
+const project: ModelRule = {
+  async beforeInsert(rows, ctx) {
+    if (ctx.options.scope !== 'GLOBAL') return;
+    const { rows: taken } = await ctx.client.query<{ id: number }>('SELECT id FROM sentry_project WHERE id = ANY($1::bigint[])', [rows.map((r) => r.oldPk)]);
+    const busy = new Set(taken.map((t) => t.id));
+    const kept = new Set(rows.filter((r) => !busy.has(r.oldPk)).map((r) => r.oldPk));
+    // Later inserts draw ids from the sequence; keep it past every id written here (Sentry users hit exactly this).
+    await ctx.client.query(`SELECT setval(pg_get_serial_sequence('sentry_project', 'id'), GREATEST((SELECT max(id) FROM sentry_project), $1::bigint))`, [Math.max(0, ...kept)]);
+    for (const r of rows) {
+      if (kept.has(r.oldPk)) r.values.id = r.oldPk;
+      else if (kept.has(Number(r.values.id))) {
+        const { rows: next } = await ctx.client.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('sentry_project', 'id')) AS id`);
+        r.values.id = next[0]?.id;
+      }
+    }
+  },
+};
+
 export const modelRules: ReadonlyMap<string, ModelRule> = new Map([
   ['sentry.user', user],
   ['sentry.email', email],
@@ -196,6 +242,8 @@ export const modelRules: ReadonlyMap<string, ModelRule> = new Map([
   ['sentry.relayusage', overwritableConfig(['relay_id', 'version'])],
   ['sentry.userrole', overwritableConfig(['name'])],
   ['sentry.projectkey', projectKey],
+  ['sentry.apitoken', apiToken],
+  ['sentry.project', project],
   ['sentry.organizationmember', organizationMember],
 ]);
 

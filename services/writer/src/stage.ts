@@ -33,6 +33,7 @@ export function writerStage(deps: WriterDeps): StageDefinition<PipelineRecord> {
       if (models) return writeModels(id, models);
       const events = payloadOf(value.payload, 'relocate.EventBatch');
       if (events) {
+        if ((await getRelocation(deps.pool, id))?.status === 'failure') return [];
         const remapped = await withTransaction(deps.pool, async (client) => {
           const r = await remapEventProjects(client, id, events);
           await recordFindings(client, r.dropped.map((d): Finding => ({
