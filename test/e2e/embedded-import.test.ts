@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,9 +58,11 @@ test('a record referring to a pk the export lacks is named by model, pk and fiel
   writeFileSync(file, JSON.stringify([
     { model: 'sentry.team', pk: 9, fields: { organization: 404, slug: 'orphans', name: 'Orphans', status: 0, idp_provisioned: false, date_added: '2024-01-01T00:00:00.000Z' } },
   ]));
-  const run = await runCli(['import', file, '--relocation-id', 'embedded-dangling', '--json'], world.env);
+  const findingsFile = path.join(scratch, 'findings.json');
+  const run = await runCli(['import', file, '--relocation-id', 'embedded-dangling', '--findings-file', findingsFile, '--json'], world.env);
   assert.equal(run.code, 1);
   const summary = run.result as RelocationSummary;
+  assert.deepEqual(JSON.parse(readFileSync(findingsFile, 'utf8')), { relocationId: 'embedded-dangling', status: 'failure', findings: summary.findings });
   assert.deepEqual(
     summary.findings.map((f) => [f.kind, f.model, f.pk, f.field]),
     [['DanglingForeignKey', 'sentry.team', 9, 'organization']],

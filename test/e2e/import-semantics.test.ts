@@ -256,3 +256,34 @@ describe('flags and shims', () => {
   });
 });
 
+describe('filters', () => {
+  test('a username filter imports exactly that user with one email and one user email', async () => {
+    const s = await relocate(fixture('fresh-install.json'), { scope: 'USER', filterUsernames: ['member@example.com'] });
+    assert.equal(s.status, 'success', JSON.stringify(s.findings));
+    assert.deepEqual([counts(s, 'sentry.user'), counts(s, 'sentry.useremail')[0] + counts(s, 'sentry.useremail')[1]], [[1, 0, 0], 1]);
+    assert.equal(counts(s, 'sentry.email')[0] + counts(s, 'sentry.email')[1], 1);
+    const filtered = s.findings.filter((f) => f.kind === 'FilteredOut').map((f) => `${f.model}:${f.pk}`).sort();
+    assert.deepEqual(filtered, ['sentry.email:1', 'sentry.email:3', 'sentry.user:1', 'sentry.user:3']);
+  });
+
+  test("an organization filter imports the organization and its members' users; the rest is named", async () => {
+    const s = await relocate(fixture('fresh-install.json'), { scope: 'ORGANIZATION', filterOrgSlugs: ['testing'] });
+    assert.equal(s.status, 'success', JSON.stringify(s.findings));
+    assert.deepEqual(counts(s, 'sentry.organization'), [1, 0, 0]);
+    assert.deepEqual(counts(s, 'sentry.user'), [2, 0, 0]);
+    assert.deepEqual(counts(s, 'sentry.organizationmember'), [3, 0, 0]);
+    const { rows } = await world.connections.pool.query<{ inviter_id: number | null }>(
+      `SELECT inviter_id FROM sentry_organizationmember WHERE id = (SELECT new_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = 'sentry.organizationmember' AND old_pk = 2)`,
+      [s.relocationId],
+    );
+    assert.deepEqual(rows, [{ inviter_id: null }], 'an inviter who was filtered out becomes null');
+    assert.ok(s.findings.some((f) => f.kind === 'FilteredOut' && f.model === 'sentry.user' && f.pk === 3));
+  });
+
+  test('an organization filter naming no organization of the export imports no organization', async () => {
+    const s = await relocate(fixture('fresh-install.json'), { scope: 'ORGANIZATION', filterOrgSlugs: ['nope'] });
+    assert.equal(s.models['sentry.organization'], undefined);
+    assert.equal(s.models['sentry.user'], undefined);
+    assert.ok(s.findings.every((f) => f.severity === 'warning'));
+  });
+});

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { stageNames, type StageName } from '@relocate/codec';
 import { loadConfig } from '@relocate/config';
@@ -21,6 +22,8 @@ async function connected(quiet: boolean) {
   return connect(config, log);
 }
 
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+
 program
   .command('import')
   .description('submit an export, run it through every stage, and wait for the result')
@@ -30,16 +33,20 @@ program
   .option('--merge-users', 'reuse existing users with the same username instead of renaming the imported ones', false)
   .option('--overwrite-configs', 'overwrite existing options, relays and user roles with the imported values', false)
   .option('--no-hide-organizations', 'make imported organizations visible at once instead of when the relocation completes')
+  .option('--filter-org-slugs <slugs>', 'import only these organizations, with their members\' users (comma-separated)', list)
+  .option('--filter-usernames <names>', 'import only these users (comma-separated)', list)
   .option('--relocation-id <id>', 'run under this id (again, to re-run a relocation); default: a new UUID')
   .option('--timeout <seconds>', 'give up waiting after this long (the relocation keeps running)', (v) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number of seconds');
     return n;
   }, 0)
+  .option('--findings-file <path>', 'also write the findings as JSON to this file')
   .option('--json', 'print the result as one JSON object on the last line of stdout', false)
   .action(async (exportPath: string, o: {
+    findingsFile?: string;
     events?: string; scope: string; mergeUsers: boolean; overwriteConfigs: boolean; hideOrganizations: boolean;
-    relocationId?: string; timeout: number; json: boolean;
+    filterOrgSlugs?: string[]; filterUsernames?: string[]; relocationId?: string; timeout: number; json: boolean;
   }) => {
     const c = await connected(o.json);
     try {
@@ -52,13 +59,17 @@ program
           mergeUsers: o.mergeUsers,
           overwriteConfigs: o.overwriteConfigs,
           hideOrganizations: o.hideOrganizations,
-          filterOrgSlugs: null,
-          filterUsernames: null,
+          filterOrgSlugs: o.filterOrgSlugs ?? null,
+          filterUsernames: o.filterUsernames ?? null,
         },
       }, {
         timeoutMs: o.timeout * 1000,
         onProgress: (p) => process.stderr.write(`relocating: ${p.records} records written, ${p.events} events saved, ${p.findings} findings\n`),
       });
+      if (o.findingsFile) {
+        await writeFile(o.findingsFile, `${JSON.stringify({ relocationId: summary.relocationId, status: summary.status, findings: summary.findings }, null, 2)}\n`);
+        process.stderr.write(`findings written to ${o.findingsFile}\n`);
+      }
       printSummary(summary, o.json);
       process.exitCode = summary.status === 'success' ? 0 : 1;
     } finally {

@@ -1,17 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { once } from 'node:events';
 import StreamJson from 'stream-json';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
 import JsonlParser from 'stream-json/jsonl/Parser.js';
 import type { EventBatch, ModelBatch } from '@relocate/codec';
 import { BadInputError } from '@relocate/domain';
-import { ModelBatcher, validateRecord } from './batcher.ts';
+import { type ExportRecord, ModelBatcher, validateRecord } from './batcher.ts';
+import type { ExportFilter } from './filters.ts';
 
 export interface AssemblyLimits { batchRecords: number; batchBytes: number }
 
 export interface AssemblySink {
   models(batch: ModelBatch): Promise<void>;
   events(batch: EventBatch): Promise<void>;
+  /** Records a filter kept out, reported before any batch that could depend on them. */
+  filtered(records: Array<{ model: string; pk: number; reason: string }>): Promise<void>;
 }
 
 interface InvalidLine { invalid: string }
@@ -33,23 +42,50 @@ export class RelocationAssembly {
   private readonly limits: AssemblyLimits;
   private readonly sink: AssemblySink;
 
-  constructor(limits: AssemblyLimits, sink: AssemblySink) {
+  private readonly filter: ExportFilter | undefined;
+  /** With a filter the export is read twice, so it is spooled to a local file; the file goes when the part ends. */
+  private readonly spool: { path: string; stream: WriteStream } | undefined;
+
+  constructor(limits: AssemblyLimits, sink: AssemblySink, filter?: ExportFilter) {
     this.limits = limits;
     this.sink = sink;
+    this.filter = filter;
     this.batcher = new ModelBatcher(limits.batchRecords, limits.batchBytes);
-    this.done = this.consumeExport(this.parse(this.input, StreamJson.parser(), StreamArray.streamArray()));
+    if (filter) {
+      const file = path.join(tmpdir(), `relocate-export-${randomUUID()}.json`);
+      this.spool = { path: file, stream: createWriteStream(file) };
+      this.done = Promise.resolve();
+    } else {
+      this.done = this.consumeExport(this.exportItems(this.input));
+    }
   }
 
   async write(data: Buffer): Promise<void> {
     this.throwIfFailed();
-    if (!this.input.write(data)) await Promise.race([once(this.input, 'drain'), this.done]);
+    const target = this.spool?.stream ?? this.input;
+    if (!target.write(data)) await Promise.race([once(target, 'drain'), this.done]);
     this.throwIfFailed();
   }
 
   /** Ends the export part and waits for every batch of it to be handed on. */
   async endExport(): Promise<void> {
-    this.input.end();
-    await this.done;
+    if (this.spool && this.filter) {
+      const { path: file, stream } = this.spool;
+      try {
+        stream.end();
+        await finished(stream);
+        const filter = this.filter;
+        await this.consumeExport(this.exportItems(createReadStream(file)), (r) => void filter.observe(r));
+        this.throwIfFailed();
+        filter.settle();
+        await this.consumeExport(this.exportItems(createReadStream(file)));
+      } finally {
+        await rm(file, { force: true });
+      }
+    } else {
+      this.input.end();
+      await this.done;
+    }
     this.throwIfFailed();
     this.exportDone = true;
     if (this.batcher.records === 0) {
@@ -71,7 +107,11 @@ export class RelocationAssembly {
     this.throwIfFailed();
   }
 
-  private parse(input: PassThrough, ...steps: NodeJS.ReadWriteStream[]): Readable {
+  private exportItems(input: Readable): Readable {
+    return this.parse(input, StreamJson.parser(), StreamArray.streamArray());
+  }
+
+  private parse(input: Readable, ...steps: NodeJS.ReadWriteStream[]): Readable {
     let stream: NodeJS.ReadableStream = input;
     for (const step of steps) {
       const prev = stream;
@@ -81,14 +121,31 @@ export class RelocationAssembly {
     return stream as unknown as Readable;
   }
 
-  private async consumeExport(items: Readable): Promise<void> {
+  /** Parses the export; each record goes to `observe` (a filter's first pass) or, by default, into batches. */
+  private async consumeExport(items: Readable, observe?: (r: ExportRecord) => void): Promise<void> {
+    const filtered: Array<{ model: string; pk: number; reason: string }> = [];
+    const emit = async (batch: ModelBatch): Promise<void> => {
+      if (filtered.length > 0) await this.sink.filtered(filtered.splice(0));
+      await this.sink.models(batch);
+    };
     try {
       for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
-        const full = this.batcher.add(validateRecord(item.value, item.key));
-        if (full) await this.sink.models(full);
+        const record = validateRecord(item.value, item.key);
+        if (observe) {
+          observe(record);
+          continue;
+        }
+        const reason = this.filter?.rejection(record);
+        if (reason) {
+          filtered.push({ model: record.model, pk: record.pk, reason });
+          continue;
+        }
+        const full = this.batcher.add(record);
+        if (full) await emit(full);
       }
       const last = this.batcher.flush();
-      if (last) await this.sink.models(last);
+      if (last) await emit(last);
+      if (filtered.length > 0) await this.sink.filtered(filtered.splice(0));
     } catch (err) {
       this.failure = err instanceof BadInputError ? err : new BadInputError({
         kind: 'DeserializationFailed', model: null, pk: null, field: null,
