@@ -287,3 +287,32 @@ describe('filters', () => {
     assert.ok(s.findings.every((f) => f.severity === 'warning'));
   });
 });
+
+describe('org auth tokens', () => {
+  test('org auth tokens: written after the slug is final, an empty or colliding token is regenerated', async () => {
+    await world.connections.pool.query(`INSERT INTO sentry_organization (name, slug) VALUES ('Taken', 'tokens')`);
+    const org = { model: 'sentry.organization', pk: 3, fields: { name: 'Tokens', slug: 'tokens', status: 0, date_added: '2023-06-22T22:54:28.773Z', default_role: 'member', is_test: false, flags: '1' } };
+    const token = (pk: number, hashed: string) => ({ model: 'sentry.orgauthtoken', pk, fields: { organization_id: 3, token_hashed: hashed, name: `t${pk}`, scope_list: '["org:ci"]', date_added: '2023-06-22T22:54:28.773Z', created_by: null } });
+    const kept = 'f'.repeat(64);
+    const s = await relocate(exportOf([org, token(1, ''), token(2, kept)]));
+    assert.equal(s.status, 'success', JSON.stringify(s.findings));
+    assert.match(s.slugs.tokens ?? '', /^tokens-/);
+    assert.deepEqual(counts(s, 'sentry.orgauthtoken'), [2, 0, 0]);
+    const { rows } = await world.connections.pool.query<{ token_hashed: string; last: string | null; org: number }>(
+      `SELECT token_hashed, relocate_fields->>'token_last_characters' AS last, organization_id AS org FROM sentry_orgauthtoken
+       WHERE id IN (SELECT new_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = 'sentry.orgauthtoken') ORDER BY id`,
+      [s.relocationId],
+    );
+    const { rows: orgRows } = await world.connections.pool.query<{ id: number }>(`SELECT id FROM sentry_organization WHERE slug = $1`, [s.slugs.tokens]);
+    assert.equal(rows.length, 2);
+    assert.match(rows[0]?.token_hashed ?? '', /^[0-9a-f]{64}$/);
+    assert.notEqual(rows[0]?.token_hashed, '');
+    assert.match(rows[0]?.last ?? '', /^.{4}$/);
+    assert.equal(rows[1]?.token_hashed, kept, 'a token that collides with nothing is kept');
+    for (const r of rows) assert.equal(r.org, orgRows[0]?.id);
+    const again = await relocate(exportOf([{ ...org, pk: 4 }, { ...token(3, kept), fields: { ...token(3, kept).fields, organization_id: 4 } }]));
+    assert.equal(again.status, 'success', JSON.stringify(again.findings));
+    assert.equal(await count(`sentry_orgauthtoken WHERE token_hashed = '${kept}'`), 1, 'a colliding token got a new secret');
+  });
+});
+

@@ -19,6 +19,7 @@ const schema = z.object({
   RELOCATE_RETRY_BASE_MS: z.coerce.number().int().min(1).default(200),
   RELOCATE_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(500),
   RELOCATE_CHUNK_BYTES: z.coerce.number().int().min(1024).max(900_000).default(256 * 1024),
+  RELOCATE_SENTRY_URL_PREFIX: z.string().url().default('http://127.0.0.1:9000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -38,6 +39,8 @@ export interface Config {
   /** Bytes per ExportChunk; well under the broker's 1 MB default message size. */
   chunkBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Sentry's system.url-prefix of the target installation; regenerated org auth tokens embed it. */
+  sentryUrlPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     batchRecords: e.RELOCATE_BATCH_RECORDS,
     chunkBytes: e.RELOCATE_CHUNK_BYTES,
     logLevel: e.LOG_LEVEL,
+    sentryUrlPrefix: e.RELOCATE_SENTRY_URL_PREFIX,
     ...overrides,
   };
 }

@@ -72,24 +72,10 @@ export async function failRelocation(db: Queryable, id: string, reason: string):
   );
 }
 
-/** Returns true only for the call that moved the relocation out of running, so completion is announced once. */
-export async function finishRelocation(db: Queryable, id: string, summary: RelocationSummary): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE relocate.relocation SET status = $2, summary = $3, reason = COALESCE(reason, $4), completed_at = now(), updated_at = now()
-     WHERE id = $1 AND status = 'running'`,
-    [id, summary.status, summary, summary.reason],
-  );
-  return (rowCount ?? 0) > 0;
-}
-
-export async function saveSummary(db: Queryable, id: string, summary: RelocationSummary): Promise<void> {
-  await db.query('UPDATE relocate.relocation SET summary = $2, completed_at = COALESCE(completed_at, now()), updated_at = now() WHERE id = $1', [id, summary]);
-}
-
 /** A relocation submitted again under its id runs again; every stage's idempotency makes that a no-op for done work. */
 export async function restartRelocation(db: Queryable, id: string): Promise<void> {
   await db.query(
-    `UPDATE relocate.relocation SET status = 'running', reason = NULL, completed_at = NULL, completion_published = false, updated_at = now() WHERE id = $1`,
+    `UPDATE relocate.relocation SET status = 'running', reason = NULL, summary = NULL, completed_at = NULL, aborted_at = NULL, completion_published = false, updated_at = now() WHERE id = $1`,
     [id],
   );
 }

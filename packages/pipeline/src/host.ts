@@ -9,6 +9,7 @@ import { readerStage } from '@relocate/reader';
 import { reservationStage } from '@relocate/reservation';
 import { slugResolverStage } from '@relocate/slug-resolver';
 import { writerStage } from '@relocate/writer';
+import { BatchWriter } from '@relocate/model-writer';
 import type { Kafka } from 'kafkajs';
 
 /** Everything a stage or the CLI needs to talk to the stack, connected and with topics and schemas in place. */
@@ -26,11 +27,12 @@ export async function connect(config: Config, log: Logger = createLogger('reloca
 
 /** The domain step of each stage, bound to its dependencies. */
 export function stageDefinition(stage: StageName, c: Connections, graph: ModelGraph): StageDefinition<never> {
+  const modelWriter = new BatchWriter(graph, { urlPrefix: c.config.sentryUrlPrefix });
   const defs = {
     reader: () => readerStage({ pool: c.pool, topics: c.topics, batchRecords: c.config.batchRecords, batchBytes: 512 * 1024 }),
-    writer: () => writerStage({ pool: c.pool, topics: c.topics, graph }),
+    writer: () => writerStage({ pool: c.pool, topics: c.topics, graph, writer: modelWriter }),
     'slug-resolver': () => slugResolverStage({ pool: c.pool, topics: c.topics }),
-    reservation: () => reservationStage({ pool: c.pool, topics: c.topics }),
+    reservation: () => reservationStage({ pool: c.pool, topics: c.topics, writer: modelWriter }),
     'event-saver': () => eventSaverStage({ pool: c.pool, topics: c.topics, graph }),
   } satisfies Record<StageName, () => StageDefinition<never>>;
   return defs[stage]();

@@ -3,6 +3,8 @@ import { stageNames, consumerGroupOf } from '@relocate/codec';
 import type { StageName } from '@relocate/codec';
 import type { Connections } from './host.ts';
 
+const failureGraceMs = 60_000;
+
 export interface Progress { records: number; events: number; findings: number }
 
 async function progressOf(c: Connections, relocationId: string): Promise<Progress> {
@@ -21,10 +23,16 @@ export async function waitForRelocation(
 ): Promise<RelocationSummary> {
   const started = Date.now();
   let lastReport = 0;
+  let failedAt: number | undefined;
   for (;;) {
     const r = await getRelocation(c.pool, relocationId);
-    if (r?.status === 'success' && r.summary) return r.summary;
-    if (r?.status === 'failure') return r.summary ?? (await buildSummary(c.pool, relocationId));
+    // A relocation has ended when its end marker passed the last stage (completed_at), which also removes a
+    // failed relocation's rows. A failure whose end never arrives (its end marker was lost) ends after a grace.
+    if (r?.completed_at && r.summary) return r.summary;
+    if (r?.status === 'failure') {
+      failedAt ??= Date.now();
+      if (Date.now() - failedAt > failureGraceMs) return buildSummary(c.pool, relocationId);
+    }
     if (Date.now() - lastReport > 2_000) {
       lastReport = Date.now();
       onProgress(await progressOf(c, relocationId));

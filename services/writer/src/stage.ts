@@ -1,27 +1,23 @@
 import { type ModelBatch, payloadOf, type PipelineRecord, type Topics } from '@relocate/codec';
 import { getRelocation, recordFindings, type Pool, withTransaction } from '@relocate/database';
-import { BadInputError, type Finding, type ModelGraph } from '@relocate/domain';
+import type { Finding, ModelGraph } from '@relocate/domain';
 import { type Output, pipelineOutput, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
-import { BatchWriter } from './batch-writer.ts';
+import { BatchWriter, deferredModels, writeForRelocation } from '@relocate/model-writer';
 import { remapEventProjects } from './events.ts';
 
-export interface WriterDeps { pool: Pool; topics: Topics; graph: ModelGraph }
+export interface WriterDeps { pool: Pool; topics: Topics; graph: ModelGraph; writer: BatchWriter }
 
 /** writer: models -> written. Each ModelBatch is one transaction: rows, PrimaryKeyMap entries, import chunk and findings. */
 export function writerStage(deps: WriterDeps): StageDefinition<PipelineRecord> {
-  const writer = new BatchWriter(deps.graph);
+  const writer = deps.writer;
   const out = pipelineOutput(deps.topics.written, 'writer');
 
   const writeModels = async (relocationId: string, batch: ModelBatch): Promise<Output[]> => {
-    const relocation = await getRelocation(deps.pool, relocationId);
-    if (!relocation) throw new BadInputError({ kind: 'UnknownRelocation', model: batch.model, pk: null, field: null, reason: `no relocation ${relocationId} was submitted` });
-    if (relocation.status === 'failure') return []; // a failed relocation writes nothing more; abort removes what it wrote
-    const result = await withTransaction(deps.pool, async (client) => {
-      const r = await writer.write(client, relocationId, relocation.options, batch);
-      await recordFindings(client, r.warnings.map((w): Finding => ({ relocationId, stage: 'writer', severity: 'warning', ...w })));
-      return r;
-    });
-    return [out(relocationId, { 'relocate.WrittenBatch': { model: batch.model, minOrdinal: batch.minOrdinal, entries: result.entries } })];
+    // Org auth tokens embed their organization's final slug, so they are written after the reservation stage.
+    if (deferredModels.has(batch.model)) return [out(relocationId, { 'relocate.ModelBatch': batch })];
+    const entries = await writeForRelocation(deps.pool, writer, 'writer', relocationId, batch);
+    if (!entries) return [];
+    return [out(relocationId, { 'relocate.WrittenBatch': { model: batch.model, minOrdinal: batch.minOrdinal, entries } })];
   };
 
   return {

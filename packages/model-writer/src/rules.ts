@@ -16,8 +16,12 @@ export interface Row {
   hiddenStatus?: number;
 }
 
+/** The Sentry installation the relocation goes into, where a rule needs it (Sentry's system.url-prefix). */
+export interface SiteSettings { urlPrefix: string }
+
 export interface RuleContext {
   client: Client;
+  site: SiteSettings;
   relocationId: string;
   options: ImportOptions;
   pkMap: PrimaryKeyMap;
@@ -230,6 +234,30 @@ const project: ModelRule = {
   },
 };
 
+/**
+ * Sentry's org auth token format: `sntrys_` + base64(JSON claims naming the organization slug) + `_` + a random
+ * secret. Only its sha256 and last characters are stored; the token itself is never kept.
+ */
+export function mintOrgAuthToken(site: SiteSettings, orgSlug: string, now: Date = new Date()): string {
+  const claims = { iat: now.getTime() / 1000, url: site.urlPrefix, region_url: site.urlPrefix, org: orgSlug };
+  const unpadded = (b: Buffer): string => b.toString('base64').replace(/=+$/, '');
+  return `sntrys_${unpadded(Buffer.from(JSON.stringify(claims)))}_${unpadded(randomBytes(32))}`;
+}
+
+/** Org auth tokens: an empty or colliding token is regenerated for the organization's final slug. */
+const orgAuthToken: ModelRule = {
+  async resolveCollision(row, ctx) {
+    const hashed = row.values.token_hashed;
+    const collides = hashed == null || hashed === '' || (await exists(ctx, 'SELECT id FROM sentry_orgauthtoken WHERE token_hashed = $1', [hashed])) !== undefined;
+    if (!collides) return;
+    const slug = ctx.pkMap.getSlug('sentry.organization', Number(row.source.organization_id));
+    if (!slug) throw new Error(`organization ${String(row.source.organization_id)} of org auth token ${row.oldPk} has no final slug yet`);
+    const token = mintOrgAuthToken(ctx.site, slug);
+    row.values.token_hashed = sha256(token);
+    ((row.values.relocate_fields ??= {}) as Record<string, unknown>).token_last_characters = token.slice(-4);
+  },
+};
+
 export const modelRules: ReadonlyMap<string, ModelRule> = new Map([
   ['sentry.user', user],
   ['sentry.email', email],
@@ -243,6 +271,7 @@ export const modelRules: ReadonlyMap<string, ModelRule> = new Map([
   ['sentry.userrole', overwritableConfig(['name'])],
   ['sentry.projectkey', projectKey],
   ['sentry.apitoken', apiToken],
+  ['sentry.orgauthtoken', orgAuthToken],
   ['sentry.project', project],
   ['sentry.organizationmember', organizationMember],
 ]);
@@ -255,3 +284,6 @@ export const deletedFields: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['sentry.grouphistory', new Set(['actor'])],
 ]);
 export const deletedModels: ReadonlySet<string> = new Set(['sentry.actor']);
+
+/** Models written only after their organization's slug is final (by the reservation stage), as Sentry defers them. */
+export const deferredModels: ReadonlySet<string> = new Set(['sentry.orgauthtoken']);

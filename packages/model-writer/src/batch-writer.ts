@@ -1,7 +1,7 @@
 import type { ImportKind, ImportOptions, ModelBatch, PrimaryKeyMapEntry } from '@relocate/codec';
 import type { Client } from '@relocate/database';
 import { admittedScopes, BadInputError, columnOf, type Finding, instanceScope, type ModelGraph, type ModelRelations, PrimaryKeyMap } from '@relocate/domain';
-import { deletedFields, deletedModels, type ModelRule, modelRules, type Row, type RuleContext } from './rules.ts';
+import { deletedFields, deletedModels, type ModelRule, modelRules, type Row, type RuleContext, type SiteSettings } from './rules.ts';
 import { type Column, TableColumns, toParam, typeMismatch } from './table-columns.ts';
 
 type Warning = Omit<Finding, 'relocationId' | 'stage' | 'severity'>;
@@ -20,9 +20,11 @@ const maxParams = 60_000;
 export class BatchWriter {
   private readonly columns = new TableColumns();
   private readonly graph: ModelGraph;
+  private readonly site: SiteSettings;
 
-  constructor(graph: ModelGraph) {
+  constructor(graph: ModelGraph, site: SiteSettings) {
     this.graph = graph;
+    this.site = site;
   }
 
   async write(client: Client, relocationId: string, options: ImportOptions, batch: ModelBatch): Promise<BatchResult> {
@@ -56,7 +58,7 @@ export class BatchWriter {
       }
       const row: Row = { oldPk: record.pk, source, values: {}, decision: { kind: 'INSERTED' }, slug: null };
       if (!(await this.mapFields(client, relocationId, relations, row, pkMap, columns, unknownFields, warnings, rule?.nullWhenUnmapped))) continue;
-      const ctx = { client, relocationId, options, pkMap, table: relations.tableName, warn: (w: Warning) => warnings.push(w) };
+      const ctx = { client, relocationId, options, pkMap, site: this.site, table: relations.tableName, warn: (w: Warning) => warnings.push(w) };
       if (rule?.normalize && !(await rule.normalize(row, ctx))) continue;
       checkColumns(batch.model, row, columns);
       await rule?.resolveCollision?.(row, ctx);
@@ -66,7 +68,7 @@ export class BatchWriter {
       warnings.push({ kind: 'UnknownField', model: batch.model, pk: null, field, reason: `field ${field} has no column in ${relations.tableName}; ignored` });
     }
 
-    const entries = await this.persist(client, relations.tableName, columns, rows, batch.model, rule, { client, relocationId, options, pkMap, table: relations.tableName, warn: (w: Warning) => warnings.push(w) });
+    const entries = await this.persist(client, relations.tableName, columns, rows, batch.model, rule, { client, relocationId, options, pkMap, site: this.site, table: relations.tableName, warn: (w: Warning) => warnings.push(w) });
     if (entries.length > 0) await this.recordChunk(client, relocationId, batch, rows, entries);
     return { entries, warnings, replayed: false };
   }
