@@ -23,7 +23,12 @@ export async function abortRelocation(client: Client, graph: ModelGraph, relocat
   // Event-side rows hang off the relocation's organizations and projects: remove them before the projects go.
   const { rowCount: events } = await client.query('DELETE FROM relocate.saved_event WHERE relocation_id = $1', [relocationId]);
   deleted['event'] = events ?? 0;
-  for (const [table, column] of [['sentry_environmentproject', 'environment_id IN (SELECT id FROM sentry_environment WHERE organization_id = ANY($1))'],
+  const projects = `(SELECT id FROM sentry_project WHERE organization_id = ANY($1))`;
+  for (const [table, column] of [
+    ['sentry_groupenvironment', `group_id IN (SELECT id FROM sentry_groupedmessage WHERE project_id IN ${projects})`],
+    ['sentry_grouphash', `project_id IN ${projects}`], ['sentry_groupedmessage', `project_id IN ${projects}`],
+    ['sentry_releaseprojectenvironment', `project_id IN ${projects}`], ['sentry_environmentrelease', 'organization_id = ANY($1)'],
+    ['sentry_environmentproject', 'environment_id IN (SELECT id FROM sentry_environment WHERE organization_id = ANY($1))'],
     ['sentry_release_project', 'release_id IN (SELECT id FROM sentry_release WHERE organization_id = ANY($1))'],
     ['sentry_environment', 'organization_id = ANY($1)'], ['sentry_release', 'organization_id = ANY($1)'],
     ['sentry_organizationslugreservation', 'organization_id = ANY($1)']] as const) {

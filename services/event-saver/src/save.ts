@@ -1,6 +1,7 @@
 import type { EventstreamInsert } from '@relocate/codec';
 import type { Client } from '@relocate/database';
 import { BadInputError } from '@relocate/domain';
+import { groupEvent } from './groups.ts';
 import type { NormalizedEvent } from './normalize.ts';
 
 /** Get-or-create by a unique key, returning the id for every key; one round trip each way. */
@@ -25,8 +26,9 @@ async function getOrCreate(client: Client, table: string, keyColumns: [string, s
 
 /**
  * Saves a batch of events as Sentry's save does for the rows around them: Release and Environment per
- * organization, their project links, and the event itself (with its eventstream message as an outbox row).
- * Every write is a get-or-create, so a replay creates nothing twice. Returns the messages still to publish.
+ * organization, their project and release-environment links, the group, and the event itself (with its
+ * eventstream message as an outbox row). An event saved before is not saved again, so a replay creates and
+ * counts nothing twice. Returns the messages still to publish.
  */
 export async function saveEvents(client: Client, relocationId: string, events: NormalizedEvent[]): Promise<EventstreamInsert[]> {
   if (events.length === 0) return [];
@@ -41,46 +43,76 @@ export async function saveEvents(client: Client, relocationId: string, events: N
   }
   const org = (e: NormalizedEvent): number => orgOf.get(e.projectId) as number;
 
+  // A replayed event was saved before: it only publishes what is still unpublished and writes nothing else.
+  const key = (e: { projectId: number; eventId: string }): string => `${e.projectId}:${e.eventId}`;
+  const { rows: saved } = await client.query<{ project_id: number; event_id: string }>(
+    `SELECT project_id, event_id FROM relocate.saved_event WHERE (project_id, event_id) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))`,
+    [events.map((e) => e.projectId), events.map((e) => e.eventId)],
+  );
+  const seen = new Set(saved.map((r) => `${r.project_id}:${r.event_id}`));
+  const fresh = events.filter((e) => !seen.has(key(e)) && (seen.add(key(e)), true));
+
   const uniq = <T>(items: T[]): T[] => [...new Map(items.map((i) => [JSON.stringify(i), i])).values()];
   const releases = await getOrCreate(client, 'sentry_release', ['organization_id', 'version'],
-    uniq(events.filter((e) => e.release).map((e): [number, string] => [org(e), e.release as string])));
+    uniq(fresh.filter((e) => e.release).map((e): [number, string] => [org(e), e.release as string])));
   const environments = await getOrCreate(client, 'sentry_environment', ['organization_id', 'name'],
-    uniq(events.filter((e) => e.environment).map((e): [number, string] => [org(e), e.environment as string])));
+    uniq(fresh.filter((e) => e.environment).map((e): [number, string] => [org(e), e.environment as string])));
+  const releaseOf = (e: NormalizedEvent): number | undefined => (e.release ? releases.get(`${org(e)}:${e.release}`) : undefined);
+  const environmentOf = (e: NormalizedEvent): number | undefined => (e.environment ? environments.get(`${org(e)}:${e.environment}`) : undefined);
   await getOrCreate(client, 'sentry_release_project', ['project_id', 'release_id'],
-    uniq(events.filter((e) => e.release).map((e): [number, number] => [e.projectId, releases.get(`${org(e)}:${e.release}`) as number])));
+    uniq(fresh.filter((e) => e.release).map((e): [number, number] => [e.projectId, releaseOf(e) as number])));
   await getOrCreate(client, 'sentry_environmentproject', ['project_id', 'environment_id'],
-    uniq(events.filter((e) => e.environment).map((e): [number, number] => [e.projectId, environments.get(`${org(e)}:${e.environment}`) as number])));
+    uniq(fresh.filter((e) => e.environment).map((e): [number, number] => [e.projectId, environmentOf(e) as number])));
+  for (const e of fresh) {
+    const release = releaseOf(e);
+    const environment = environmentOf(e);
+    if (release === undefined || environment === undefined) continue;
+    const at = new Date(e.timestamp).toISOString();
+    await client.query(
+      `INSERT INTO sentry_environmentrelease (organization_id, project_id, release_id, environment_id, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $5)
+       ON CONFLICT (organization_id, release_id, environment_id) DO UPDATE SET last_seen = GREATEST(sentry_environmentrelease.last_seen, EXCLUDED.last_seen)`,
+      [org(e), e.projectId, release, environment, at],
+    );
+    await client.query(
+      `INSERT INTO sentry_releaseprojectenvironment (release_id, project_id, environment_id, first_seen, last_seen) VALUES ($1, $2, $3, $4, $4)
+       ON CONFLICT (project_id, release_id, environment_id) DO UPDATE SET last_seen = GREATEST(sentry_releaseprojectenvironment.last_seen, EXCLUDED.last_seen)`,
+      [release, e.projectId, environment, at],
+    );
+  }
 
-  const messages = events.map((e): EventstreamInsert => ({
-    version: 2,
-    type: 'insert',
-    relocationId,
-    organizationId: org(e),
-    projectId: e.projectId,
-    eventId: e.eventId,
-    groupId: null,
-    primaryHash: e.primaryHash,
-    isNew: false,
-    isRegression: false,
-    isNewGroupEnvironment: false,
-    skipConsume: false,
-    platform: e.platform,
-    message: e.message,
-    datetime: e.timestamp,
-    receivedTimestamp: e.received,
-    retentionDays: 90,
-    data: JSON.stringify(e.data),
-  }));
+  const messages: EventstreamInsert[] = [];
+  for (const e of fresh) {
+    const g = await groupEvent(client, e, releaseOf(e), environmentOf(e));
+    messages.push({
+      version: 2,
+      type: 'insert',
+      relocationId,
+      organizationId: org(e),
+      projectId: e.projectId,
+      eventId: e.eventId,
+      groupId: g.groupId,
+      primaryHash: e.primaryHash,
+      isNew: g.isNew,
+      isRegression: false,
+      isNewGroupEnvironment: g.isNewGroupEnvironment,
+      skipConsume: false,
+      platform: e.platform,
+      message: e.message,
+      datetime: e.timestamp,
+      receivedTimestamp: e.received,
+      retentionDays: 90,
+      data: JSON.stringify(e.data),
+    });
+  }
   await client.query(
-    `INSERT INTO relocate.saved_event (project_id, event_id, relocation_id, message)
-     SELECT p, e, $1, m FROM unnest($2::bigint[], $3::text[], $4::jsonb[]) AS t(p, e, m)
-     ON CONFLICT (project_id, event_id) DO NOTHING`,
-    [relocationId, messages.map((m) => m.projectId), messages.map((m) => m.eventId), messages.map((m) => JSON.stringify(m))],
+    `INSERT INTO relocate.saved_event (project_id, event_id, relocation_id, group_id, message)
+     SELECT p, e, $1, g, m FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::jsonb[]) AS t(p, e, g, m)`,
+    [relocationId, messages.map((m) => m.projectId), messages.map((m) => m.eventId), messages.map((m) => m.groupId), messages.map((m) => JSON.stringify(m))],
   );
   const { rows } = await client.query<{ message: EventstreamInsert }>(
     `SELECT message FROM relocate.saved_event
      WHERE NOT published AND (project_id, event_id) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))`,
-    [messages.map((m) => m.projectId), messages.map((m) => m.eventId)],
+    [events.map((m) => m.projectId), events.map((m) => m.eventId)],
   );
   return rows.map((r) => r.message);
 }
