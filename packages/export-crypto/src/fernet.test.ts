@@ -17,10 +17,10 @@ function asToken(bytes: Buffer): string {
   return bytes.toString('base64url');
 }
 
-/** A token with a valid HMAC around a hand-made body, to reach the checks behind the HMAC. */
-function signedToken(key: string, ciphertext: Buffer): string {
+/** A token with a valid HMAC around a hand-made body and IV, to reach the checks behind the HMAC. */
+function signedToken(key: string, iv: Buffer, ciphertext: Buffer): string {
   const keyBytes = Buffer.from(key, 'base64url');
-  const header = Buffer.concat([Buffer.from([0x80]), Buffer.alloc(8), randomBytes(16)]);
+  const header = Buffer.concat([Buffer.from([0x80]), Buffer.alloc(8), iv]);
   const hmac = createHmac('sha256', keyBytes.subarray(0, 16)).update(header).update(ciphertext).digest();
   return asToken(Buffer.concat([header, ciphertext, hmac]));
 }
@@ -87,10 +87,11 @@ test('an authentic token whose ciphertext is not whole padded blocks is an inval
   const key = generateFernetKey();
   const aesKey = Buffer.from(key, 'base64url').subarray(16);
   // A zero last byte is never valid PKCS7 padding.
-  const cipher = createCipheriv('aes-128-cbc', aesKey, Buffer.alloc(16)).setAutoPadding(false);
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-128-cbc', aesKey, iv).setAutoPadding(false);
   const badPadding = Buffer.concat([cipher.update(Buffer.alloc(16)), cipher.final()]);
-  assert.throws(() => fernetDecrypt(key, signedToken(key, badPadding)), { name: 'InvalidTokenError', message: /does not decrypt/ });
-  assert.throws(() => fernetDecrypt(key, signedToken(key, randomBytes(17))), { name: 'InvalidTokenError', message: /does not decrypt/ });
+  assert.throws(() => fernetDecrypt(key, signedToken(key, iv, badPadding)), { name: 'InvalidTokenError', message: /does not decrypt/ });
+  assert.throws(() => fernetDecrypt(key, signedToken(key, iv, randomBytes(17))), { name: 'InvalidTokenError', message: /does not decrypt/ });
 });
 
 test('generated keys are 32 random bytes in padded URL-safe base64', () => {
