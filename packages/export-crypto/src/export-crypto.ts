@@ -27,7 +27,7 @@ export async function decryptExport(tarball: Buffer, privateKeyPem: string): Pro
     return fernetDecrypt(fernetKey, files.exportToken.toString('latin1'));
   } catch (error) {
     if (error instanceof InvalidTokenError) {
-      throw new DecryptionError('tampered', `${EXPORT_FILE} does not decrypt: ${error.message}. It was altered or corrupted after export`, { cause: error });
+      throw new DecryptionError('tampered', `${EXPORT_FILE} does not decrypt with the key in ${KEY_FILE}: ${error.message}`, { cause: error });
     }
     // data.key decrypted under the right private key, yet is not a Fernet key: it was replaced.
     throw new DecryptionError('tampered', `${KEY_FILE} does not hold a Fernet key: it was replaced after export`, { cause: error });

@@ -22,15 +22,12 @@ export interface ExportTarballFiles {
 export interface TarEntry {
   name: string;
   data: Buffer;
-  type?: 'file' | 'directory';
 }
 
-/** A plain (uncompressed) tar of `entries`, in order, ending with the end-of-archive marker. */
+/** A plain (uncompressed) tar of regular files, in order, ending with the end-of-archive marker. */
 export async function packTar(entries: readonly TarEntry[]): Promise<Buffer> {
   const tar = pack();
-  for (const { name, data, type = 'file' } of entries) {
-    tar.entry({ name, type, size: data.length, mode: type === 'directory' ? 0o755 : 0o644 }, data);
-  }
+  for (const { name, data } of entries) tar.entry({ name, type: 'file', size: data.length, mode: 0o644 }, data);
   tar.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of tar) chunks.push(chunk as Buffer);
