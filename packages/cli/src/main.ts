@@ -2,11 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { stageNames, type StageName } from '@relocate/codec';
 import { loadConfig } from '@relocate/config';
-import { abortRelocation, buildSummary, failRelocation, getRelocation, withTransaction } from '@relocate/database';
+import { abortRelocation, buildSummary, failRelocation, getRelocation, type RelocationSummary, withTransaction } from '@relocate/database';
 import { ModelGraph } from '@relocate/domain';
 import { createLogger } from '@relocate/logging';
 import { stackDown, stackStatus, stackUp } from '@relocate/native-stack';
-import { connect, disconnect, hostStages, runImport, stopOnSignals } from '@relocate/pipeline';
+import { connect, disconnect, hostStages, rejectSubmission, runImport, stopOnSignals } from '@relocate/pipeline';
+import { type DecryptedExport, DecryptionError, decryptToFile, encryptFile } from './encryption.ts';
 import { printSummary } from './output.ts';
 
 const program = new Command('relocate').description('Import Sentry relocation exports into PostgreSQL through a Kafka pipeline');
@@ -41,31 +42,36 @@ program
     if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number of seconds');
     return n;
   }, 0)
+  .option('--decrypt-with <private-key.pem>', "the export is Sentry's encrypted tarball; decrypt it with this RSA private key")
   .option('--findings-file <path>', 'also write the findings as JSON to this file')
   .option('--json', 'print the result as one JSON object on the last line of stdout', false)
   .action(async (exportPath: string, o: {
-    findingsFile?: string;
+    decryptWith?: string; findingsFile?: string;
     events?: string; scope: string; mergeUsers: boolean; overwriteConfigs: boolean; hideOrganizations: boolean;
     filterOrgSlugs?: string[]; filterUsernames?: string[]; relocationId?: string; timeout: number; json: boolean;
   }) => {
     const c = await connected(o.json);
+    const options = {
+      scope: o.scope.toUpperCase() as 'USER' | 'ORGANIZATION' | 'CONFIG' | 'GLOBAL',
+      mergeUsers: o.mergeUsers,
+      overwriteConfigs: o.overwriteConfigs,
+      hideOrganizations: o.hideOrganizations,
+      filterOrgSlugs: o.filterOrgSlugs ?? null,
+      filterUsernames: o.filterUsernames ?? null,
+    };
+    let decrypted: DecryptedExport | undefined;
     try {
-      const { summary } = await runImport(c, {
-        relocationId: o.relocationId,
-        exportPath,
-        eventsPath: o.events,
-        options: {
-          scope: o.scope.toUpperCase() as 'USER' | 'ORGANIZATION' | 'CONFIG' | 'GLOBAL',
-          mergeUsers: o.mergeUsers,
-          overwriteConfigs: o.overwriteConfigs,
-          hideOrganizations: o.hideOrganizations,
-          filterOrgSlugs: o.filterOrgSlugs ?? null,
-          filterUsernames: o.filterUsernames ?? null,
-        },
-      }, {
+      let summary: RelocationSummary;
+      try {
+        decrypted = o.decryptWith ? await decryptToFile(exportPath, o.decryptWith) : undefined;
+      } catch (err) {
+        if (!(err instanceof DecryptionError)) throw err;
+        summary = await rejectSubmission(c, o.relocationId, options, { kind: 'DecryptionFailed', model: null, pk: null, field: null, reason: `${exportPath}: ${err.message}` });
+      }
+      summary ??= (await runImport(c, { relocationId: o.relocationId, exportPath: decrypted?.path ?? exportPath, eventsPath: o.events, options }, {
         timeoutMs: o.timeout * 1000,
         onProgress: (p) => process.stderr.write(`relocating: ${p.records} records written, ${p.events} events saved, ${p.findings} findings\n`),
-      });
+      })).summary;
       if (o.findingsFile) {
         await writeFile(o.findingsFile, `${JSON.stringify({ relocationId: summary.relocationId, status: summary.status, findings: summary.findings }, null, 2)}\n`);
         process.stderr.write(`findings written to ${o.findingsFile}\n`);
@@ -73,8 +79,19 @@ program
       printSummary(summary, o.json);
       process.exitCode = summary.status === 'success' ? 0 : 1;
     } finally {
+      await decrypted?.dispose();
       await disconnect(c);
     }
+  });
+
+program
+  .command('encrypt')
+  .description("write an export as Sentry's encrypted tarball, as `sentry export --encrypt-with` does")
+  .argument('<export.json>')
+  .requiredOption('--encrypt-with <public-key.pem>', 'RSA public key (SubjectPublicKeyInfo PEM) to wrap the data key with')
+  .requiredOption('-o, --output <export.tar>', 'where to write the tarball')
+  .action(async (exportPath: string, o: { encryptWith: string; output: string }) => {
+    await encryptFile(exportPath, o.encryptWith, o.output);
   });
 
 program

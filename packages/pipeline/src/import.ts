@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { stageNames } from '@relocate/codec';
-import { getRelocation, restartRelocation, startRelocation, type RelocationSummary } from '@relocate/database';
+import { buildSummary, failRelocation, getRelocation, recordFindings, restartRelocation, startRelocation, type RelocationSummary } from '@relocate/database';
+import type { ImportOptions } from '@relocate/codec';
+import { describeFinding, type Finding } from '@relocate/domain';
 import { type Connections, hostStages } from './host.ts';
 import { submitRelocation, type Submission } from './submit.ts';
 import { liveStages, type Progress, waitForRelocation } from './wait.ts';
@@ -31,4 +33,22 @@ export async function runImport(
   } finally {
     await hosted?.stop();
   }
+}
+
+/**
+ * Records a relocation that failed before anything was submitted (say, an export that could not be decrypted),
+ * so it has a record and a finding like any other failure.
+ */
+export async function rejectSubmission(
+  c: Connections, relocationId: string | undefined, options: ImportOptions, finding: Omit<Finding, 'relocationId' | 'stage' | 'severity'>,
+): Promise<RelocationSummary> {
+  const id = relocationId ?? randomUUID();
+  if (await getRelocation(c.pool, id)) await restartRelocation(c.pool, id);
+  else await startRelocation(c.pool, id, options);
+  const full: Finding = { relocationId: id, stage: 'submit', severity: 'error', ...finding };
+  await recordFindings(c.pool, [full]);
+  await failRelocation(c.pool, id, describeFinding(full));
+  const summary = await buildSummary(c.pool, id);
+  await c.pool.query('UPDATE relocate.relocation SET summary = $2, completed_at = now() WHERE id = $1', [id, summary]);
+  return summary;
 }
