@@ -31,15 +31,18 @@ const sentryTables = [...expectedRows.map(([t]) => t), 'sentry_organizationslugr
 let world: TestEnvironment;
 let services: Service[] = [];
 let first: RelocationSummary;
+let cliOutput = '';
 
 before(async () => {
   world = await testEnvironment('fresh_install');
   // An organization that already holds the fixture's slug, as on a live Sentry.
   await world.connections.pool.query(`INSERT INTO sentry_organization (name, slug) VALUES ('Existing', 'testing')`);
-  services = stageNames.map((s) => startService(s, world.env));
+  // Info-level logs, so the secret scan below reads what an operator's log pipeline would collect.
+  services = stageNames.map((s) => startService(s, { ...world.env, LOG_LEVEL: 'info' }));
   await waitForStages(world.connections, [...stageNames]);
-  const run = await runCli(['import', fixture, '--events', eventsFile, '--scope', 'global', '--relocation-id', relocationId, '--json'], world.env);
+  const run = await runCli(['import', fixture, '--events', eventsFile, '--scope', 'global', '--relocation-id', relocationId, '--json'], { ...world.env, LOG_LEVEL: 'info' });
   assert.equal(run.code, 0, `import failed:\n${run.stdout}\n${run.stderr.slice(-3000)}`);
+  cliOutput = run.stdout + run.stderr;
   first = run.result as RelocationSummary;
 });
 
@@ -134,3 +137,14 @@ test('running the same relocation id again changes nothing', async () => {
   assert.deepEqual(await digestTables(pool, [...sentryTables, 'relocate.pk_map', 'relocate.import_chunk', 'relocate.saved_event']), before);
   assert.equal((await readTopic(world.connections, world.connections.topics.eventstream)).length, eventstreamBefore);
 });
+
+test('no log line of the run carries a password hash, secret, key or validation hash from the export', () => {
+  const secretFields = new Set(['password', 'client_secret', 'secret_key', 'validation_hash', 'token']);
+  const secrets = (JSON.parse(readFileSync(fixture, 'utf8')) as Array<{ fields: Record<string, unknown> }>)
+    .flatMap((r) => Object.entries(r.fields).filter(([k, v]) => secretFields.has(k) && typeof v === 'string' && v.length >= 8).map(([, v]) => v as string));
+  assert.ok(secrets.length >= 8, `found ${secrets.length} secrets to look for`);
+  const logs = services.map((s) => s.output()).join('\n') + cliOutput;
+  assert.ok(logs.includes('"level":30'), 'info-level logs were collected');
+  for (const secret of secrets) assert.ok(!logs.includes(secret), `a log line carries ${secret.slice(0, 6)}...`);
+});
+
