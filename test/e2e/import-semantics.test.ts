@@ -210,6 +210,16 @@ describe('collision rules', () => {
     assert.equal(rows[1]?.relocate_fields.expires_at, null);
   });
 
+  test('a second global relocation of the same export gives the collision outcomes and never an IntegrityError', async () => {
+    const s = await relocate(fixture('fresh-install.json'), { scope: 'GLOBAL' });
+    assert.equal(s.status, 'success', JSON.stringify(s.findings));
+    assert.equal(s.findings.length, 0);
+    assert.deepEqual(counts(s, 'sentry.user'), [3, 0, 0], 'users are renamed, not merged');
+    assert.deepEqual(counts(s, 'sentry.option'), [0, 4, 0], 'options exist and are kept');
+    assert.deepEqual(counts(s, 'sentry.apiapplication'), [1, 0, 0]);
+    assert.equal(await count(`sentry_apiapplication WHERE client_id = 'e3bc5ddfe2d6c48115efa3c70bbeb0ef938f37a124a1e3a1275d804d15d111c9'`), 1);
+  });
+
   test('teams: the same team slug twice in one organization is an IntegrityError naming the model', async () => {
     const org = { model: 'sentry.organization', pk: 1, fields: { name: 'Twins', slug: 'twins', status: 0, date_added: '2023-06-22T22:54:28.773Z', default_role: 'member', is_test: false, flags: '1' } };
     const team = (pk: number) => ({ model: 'sentry.team', pk, fields: { organization: 1, slug: 'same', name: `Team ${pk}`, status: 0, idp_provisioned: false, date_added: '2023-06-22T22:54:28.821Z' } });

@@ -258,6 +258,18 @@ const orgAuthToken: ModelRule = {
   },
 };
 
+/**
+ * API applications: Sentry has no rule (a global import clears the target first); relocate never clears, so a
+ * colliding client id gets a new id and secret, like the token rules. The existing application is untouched.
+ */
+const apiApplication: ModelRule = {
+  async resolveCollision(row, ctx) {
+    if ((await exists(ctx, 'SELECT id FROM sentry_apiapplication WHERE client_id = $1', [row.values.client_id])) === undefined) return;
+    row.values.client_id = randomBytes(32).toString('hex');
+    row.values.client_secret = randomBytes(32).toString('hex');
+  },
+};
+
 export const modelRules: ReadonlyMap<string, ModelRule> = new Map([
   ['sentry.user', user],
   ['sentry.email', email],
@@ -271,6 +283,7 @@ export const modelRules: ReadonlyMap<string, ModelRule> = new Map([
   ['sentry.userrole', overwritableConfig(['name'])],
   ['sentry.projectkey', projectKey],
   ['sentry.apitoken', apiToken],
+  ['sentry.apiapplication', apiApplication],
   ['sentry.orgauthtoken', orgAuthToken],
   ['sentry.project', project],
   ['sentry.organizationmember', organizationMember],
