@@ -143,6 +143,23 @@ describe('collision rules', () => {
     assert.notEqual(rows[0]?.username, rows[1]?.username);
   });
 
+  test('users and emails: duplicates within one batch are resolved against each other', async () => {
+    const user = (pk: number) => ({ model: 'sentry.user', pk, fields: { username: 'twin-user', email: 'twin@example.com', password: 'x', is_staff: false, is_active: true, is_superuser: false, is_managed: false, is_password_expired: false, is_unclaimed: false, flags: '0', date_joined: '2023-06-22T22:59:55.488Z', avatar_type: 0 } });
+    const email = (pk: number, address: string) => ({ model: 'sentry.email', pk, fields: { email: address, date_added: '2023-06-22T22:59:54.521Z' } });
+    const s = await relocate(exportOf([email(1, 'twin@example.com'), email(2, 'TWIN@example.com'), user(1), user(2)]), { scope: 'USER' });
+    assert.equal(s.status, 'success', JSON.stringify(s.findings));
+    assert.deepEqual(counts(s, 'sentry.email'), [1, 1, 0]);
+    assert.deepEqual(counts(s, 'sentry.user'), [2, 0, 0]);
+    const { rows } = await world.connections.pool.query<{ username: string }>(
+      `SELECT username FROM auth_user WHERE id IN (SELECT new_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = 'sentry.user') ORDER BY id`,
+      [s.relocationId],
+    );
+    assert.equal(rows[0]?.username, 'twin-user');
+    assert.match(rows[1]?.username ?? '', /^twin-user-[a-z0-79]{2}$/);
+    const merged = await relocate(exportOf([user(1), user(2)]), { scope: 'USER', mergeUsers: true });
+    assert.deepEqual(counts(merged, 'sentry.user'), [0, 2, 0], 'with merge_users both map to the existing user');
+  });
+
   test('organizations: the same slug twice in one export gives two distinct reserved slugs', async () => {
     const s = await relocate(fixture('duplicate-username-and-organization-slug.json'), { scope: 'ORGANIZATION' });
     const { rows } = await world.connections.pool.query<{ slug: string; reserved: string }>(

@@ -1,7 +1,7 @@
 import type { ImportKind, ImportOptions, ModelBatch, PrimaryKeyMapEntry } from '@relocate/codec';
 import type { Client } from '@relocate/database';
 import { admittedScopes, BadInputError, columnOf, type Finding, instanceScope, type ModelGraph, type ModelRelations, PrimaryKeyMap } from '@relocate/domain';
-import { deletedFields, deletedModels, type ModelRule, modelRules, type Row, type RuleContext, type SiteSettings } from './rules.ts';
+import { deletedFields, deletedModels, type ModelRule, modelRules, type Row, type RuleContext, type SiteSettings } from './rules/index.ts';
 import { type Column, TableColumns, toParam, typeMismatch } from './table-columns.ts';
 
 type Warning = Omit<Finding, 'relocationId' | 'stage' | 'severity'>;
@@ -50,6 +50,7 @@ export class BatchWriter {
     const unknownFields = new Set<string>();
 
     await this.rejectDuplicatePks(client, relocationId, batch);
+    const ctx: RuleContext = { client, relocationId, options, pkMap, site: this.site, table: relations.tableName, warn: (w: Warning) => warnings.push(w) };
     for (const record of batch.records) {
       const source = parseFields(record.fields, batch.model, record.pk);
       if (!admitted.has(instanceScope(batch.model, relations.scopes, source))) {
@@ -58,17 +59,16 @@ export class BatchWriter {
       }
       const row: Row = { oldPk: record.pk, source, values: {}, decision: { kind: 'INSERTED' }, slug: null };
       if (!(await this.mapFields(client, relocationId, relations, row, pkMap, columns, unknownFields, warnings, rule?.nullWhenUnmapped))) continue;
-      const ctx = { client, relocationId, options, pkMap, site: this.site, table: relations.tableName, warn: (w: Warning) => warnings.push(w) };
       if (rule?.normalize && !(await rule.normalize(row, ctx))) continue;
       checkColumns(batch.model, row, columns);
-      await rule?.resolveCollision?.(row, ctx);
       rows.push(row);
     }
+    await rule?.resolveCollisions?.(rows, ctx);
     for (const field of unknownFields) {
       warnings.push({ kind: 'UnknownField', model: batch.model, pk: null, field, reason: `field ${field} has no column in ${relations.tableName}; ignored` });
     }
 
-    const entries = await this.persist(client, relations.tableName, columns, rows, batch.model, rule, { client, relocationId, options, pkMap, site: this.site, table: relations.tableName, warn: (w: Warning) => warnings.push(w) });
+    const entries = await this.persist(client, relations.tableName, columns, rows, batch.model, rule, ctx);
     if (entries.length > 0) await this.recordChunk(client, relocationId, batch, rows, entries);
     return { entries, warnings, replayed: false };
   }
@@ -201,8 +201,7 @@ export class BatchWriter {
         const params = set.map((c) => toParam(columns.get(c) as Column, r.values[c]));
         await client.query(`UPDATE ${table} SET ${set.map((c, i) => `${quoteIdent(c)} = $${i + 1}`).join(', ')} WHERE id = $${set.length + 1}`, [...params, r.decision.newPk]);
       }
-      const newPk = r.decision.kind === 'INSERTED' ? Number(r.values.id) : r.decision.newPk;
-      entries.push({ oldPk: r.oldPk, newPk, kind: r.decision.kind, slug: r.slug });
+      entries.push({ oldPk: r.oldPk, newPk: newPkOf(r), kind: r.decision.kind, slug: r.slug });
     }
     return entries;
   }
@@ -231,6 +230,13 @@ export class BatchWriter {
       ],
     );
   }
+}
+
+/** The row's new pk: its own inserted id, the existing row it reuses, or that of the batch row it duplicates. */
+function newPkOf(r: Row): number {
+  const d = r.decision;
+  if (d.kind === 'INSERTED') return Number(r.values.id);
+  return 'sameAs' in d ? newPkOf(d.sameAs) : d.newPk;
 }
 
 /** Column names come from the catalog, never from input; quoting keeps words like "user" and "order" usable. */

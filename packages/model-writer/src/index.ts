@@ -1,3 +1,3 @@
 export * from './batch-writer.ts';
-export * from './rules.ts';
+export * from './rules/index.ts';
 export * from './write-for-relocation.ts';

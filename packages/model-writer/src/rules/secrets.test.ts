@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mintOrgAuthToken } from './rules.ts';
+import { mintOrgAuthToken } from './secrets.ts';
 
 test('a minted org auth token carries the organization slug and the site URL in its claims', () => {
   const token = mintOrgAuthToken({ urlPrefix: 'https://sentry.example' }, 'acme-x2', new Date('2026-01-01T00:00:00Z'));
