@@ -41,7 +41,14 @@ export interface HostedStages { stages: RunningStage[]; metricsPort: number; sto
 /** Runs the named stages in this process, with one /metrics and /healthz endpoint for all of them. */
 export async function hostStages(c: Connections, names: StageName[]): Promise<HostedStages> {
   const graph = ModelGraph.load();
-  const deps = { kafka: c.kafka, codec: c.codec, pool: c.pool, topics: c.topics, topicPrefix: c.config.topicPrefix, retry: { maxRetries: c.config.maxRetries, baseMs: c.config.retryBaseMs }, log: c.log };
+  const deps = {
+    kafka: c.kafka, codec: c.codec, pool: c.pool, topics: c.topics, topicPrefix: c.config.topicPrefix,
+    retry: { maxRetries: c.config.maxRetries, baseMs: c.config.retryBaseMs },
+    dlqLimit: { maxInvalidRatio: c.config.dlqMaxInvalidRatio, maxConsecutiveCount: c.config.dlqMaxConsecutive },
+    commitIntervalMs: c.config.commitIntervalMs,
+    sessionTimeoutMs: c.config.sessionTimeoutMs,
+    log: c.log,
+  };
   const stages: RunningStage[] = [];
   for (const name of names) stages.push(await startStage(stageDefinition(name, c, graph), deps));
   const monitoring = await startMonitoringServer(c.config.metricsPort, () => ({

@@ -8,7 +8,7 @@ client.collectDefaultMetrics({ register: registry });
 export const metrics = {
   recordsProcessed: new client.Counter({
     name: 'relocate_records_processed_total',
-    help: 'Kafka records a stage processed, by outcome (ok or dlq)',
+    help: 'Kafka records a stage processed, by outcome: ok, dlq (failed), parked (behind a failed record of its relocation), skipped (cancelled relocation)',
     labelNames: ['stage', 'outcome'],
     registers: [registry],
   }),
@@ -22,6 +22,37 @@ export const metrics = {
   dlqRecords: new client.Counter({
     name: 'relocate_dlq_records_total',
     help: 'Records a stage sent to its dead-letter topic',
+    labelNames: ['stage'],
+    registers: [registry],
+  }),
+  // Named as kafka-lag-exporter names them, so existing dashboards and alerts apply; seen from inside the stage.
+  groupOffset: new client.Gauge({
+    name: 'kafka_consumergroup_group_offset',
+    help: 'Next offset the stage will process on a partition it owns',
+    labelNames: ['group', 'topic', 'partition'],
+    registers: [registry],
+  }),
+  groupLag: new client.Gauge({
+    name: 'kafka_consumergroup_group_lag',
+    help: 'Records on a partition the stage owns that it has not processed yet (log-end offset minus next offset)',
+    labelNames: ['group', 'topic', 'partition'],
+    registers: [registry],
+  }),
+  groupLagSeconds: new client.Gauge({
+    name: 'kafka_consumergroup_group_lag_seconds',
+    help: 'Age of the oldest record not processed yet on a partition the stage owns, from its timestamp',
+    labelNames: ['group', 'topic', 'partition'],
+    registers: [registry],
+  }),
+  latestOffset: new client.Gauge({
+    name: 'kafka_partition_latest_offset',
+    help: 'Log-end offset of a partition the stage owns, as of its last fetch',
+    labelNames: ['topic', 'partition'],
+    registers: [registry],
+  }),
+  stageHalted: new client.Gauge({
+    name: 'relocate_stage_halted',
+    help: '1 when the stage stopped because its DLQ limit was exceeded',
     labelNames: ['stage'],
     registers: [registry],
   }),
