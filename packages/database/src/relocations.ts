@@ -4,7 +4,7 @@ import type { Client, Pool } from './pool.ts';
 
 type Queryable = Pool | Client;
 
-export type RelocationStatus = 'running' | 'success' | 'failure';
+export type RelocationStatus = 'running' | 'success' | 'failure' | 'cancelled';
 
 export interface RelocationRow {
   id: string;

@@ -1,23 +1,25 @@
 import { buildSummary, getRelocation, type RelocationSummary } from '@relocate/database';
 import { stageNames, consumerGroupOf } from '@relocate/codec';
 import type { StageName } from '@relocate/codec';
+import { relocationView, type StageView } from '@relocate/operations';
 import type { Connections } from './host.ts';
 
-export interface Progress { records: number; events: number; findings: number }
+export interface Progress { records: number; events: number; findings: number; paused: boolean; stages: StageView[] }
 
 async function progressOf(c: Connections, relocationId: string): Promise<Progress> {
-  const { rows } = await c.pool.query<Progress>(
+  const { rows } = await c.pool.query<{ records: number; events: number; findings: number }>(
     `SELECT (SELECT count(*)::int FROM relocate.pk_map WHERE relocation_id = $1) AS records,
             (SELECT count(*)::int FROM relocate.saved_event WHERE relocation_id = $1) AS events,
             (SELECT count(*)::int FROM relocate.finding WHERE relocation_id = $1) AS findings`,
     [relocationId],
   );
-  return rows[0] ?? { records: 0, events: 0, findings: 0 };
+  const view = await relocationView(c.pool, relocationId);
+  return { ...(rows[0] ?? { records: 0, events: 0, findings: 0 }), paused: view?.paused ?? false, stages: view?.stages ?? [] };
 }
 
-/** Waits until the relocation succeeds or fails, reporting progress now and then. */
+/** Waits until the relocation succeeds, fails or is cancelled, reporting progress every progressMs. */
 export async function waitForRelocation(
-  c: Connections, relocationId: string, onProgress: (p: Progress) => void, timeoutMs = 0, pollMs = 250,
+  c: Connections, relocationId: string, onProgress: (p: Progress) => void, timeoutMs = 0, pollMs = 250, progressMs = 1_000,
 ): Promise<RelocationSummary> {
   const started = Date.now();
   let lastReport = 0;
@@ -25,7 +27,8 @@ export async function waitForRelocation(
     const r = await getRelocation(c.pool, relocationId);
     if (r?.status === 'success' && r.summary) return r.summary;
     if (r?.status === 'failure') return r.summary ?? (await buildSummary(c.pool, relocationId));
-    if (Date.now() - lastReport > 2_000) {
+    if (r?.status === 'cancelled') return { ...(await buildSummary(c.pool, relocationId)), status: 'cancelled', reason: r.reason };
+    if (Date.now() - lastReport > progressMs) {
       lastReport = Date.now();
       onProgress(await progressOf(c, relocationId));
     }

@@ -64,7 +64,7 @@ export const metrics = {
   }),
 };
 
-export interface HealthReport { healthy: boolean; stages: Record<string, string> }
+export interface HealthReport { healthy: boolean; stages: Record<string, string>; halted?: Record<string, string | undefined> }
 
 /** Serves /metrics (Prometheus) and /healthz (200 when every hosted stage is running). */
 export async function startMonitoringServer(port: number, health: () => HealthReport): Promise<{ server: Server; port: number }> {
