@@ -4,7 +4,11 @@ import type { StageName } from '@relocate/codec';
 import { relocationView, type StageView } from '@relocate/operations';
 import type { Connections } from './host.ts';
 
-export interface Progress { records: number; events: number; findings: number; paused: boolean; stages: StageView[] }
+export interface Progress {
+  records: number; events: number; findings: number; paused: boolean; stages: StageView[];
+  /** Export and events chunks submitted: what the reader takes in. */
+  chunks?: number;
+}
 
 async function progressOf(c: Connections, relocationId: string): Promise<Progress> {
   const { rows } = await c.pool.query<{ records: number; events: number; findings: number }>(

@@ -3,7 +3,7 @@ import type { RelocationEvent } from '@relocate/codec';
 interface Tally { recordsIn: number; recordsOut: number; firstPartition: number | null; firstOffset: number | null }
 
 /**
- * What one fetched batch did for each relocation: counts in and out, whether the stage finished or failed it.
+ * What a stage did for each relocation since its last report: counts in and out, whether the stage finished or failed it.
  * Reported as events on the relocations topic before the batch's offsets are committed, so a crash reports again
  * rather than never (counts are of deliveries).
  */
@@ -16,11 +16,25 @@ export class BatchProgress {
     this.stage = stage;
   }
 
-  record(relocationId: string, partition: number, offset: string, recordsOut: number): void {
+  private tally(relocationId: string): Tally {
     let t = this.tallies.get(relocationId);
-    if (!t) this.tallies.set(relocationId, (t = { recordsIn: 0, recordsOut: 0, firstPartition: partition, firstOffset: Number(offset) }));
+    if (!t) this.tallies.set(relocationId, (t = { recordsIn: 0, recordsOut: 0, firstPartition: null, firstOffset: null }));
+    return t;
+  }
+
+  /** A record of the relocation was taken in from this partition and offset. */
+  record(relocationId: string, partition: number, offset: string): void {
+    const t = this.tally(relocationId);
     t.recordsIn++;
-    t.recordsOut += recordsOut;
+    if (t.firstOffset === null) {
+      t.firstPartition = partition;
+      t.firstOffset = Number(offset);
+    }
+  }
+
+  /** The stage produced records for the relocation (a handler may stream them while later records arrive). */
+  produced(relocationId: string, records: number): void {
+    this.tally(relocationId).recordsOut += records;
   }
 
   done(relocationId: string): void {
@@ -31,7 +45,7 @@ export class BatchProgress {
     this.closing.push({ relocationId, type: 'STAGE_FAILED', at: Date.now(), summary: '', stage: this.stage, reason });
   }
 
-  /** The events to publish, counts first so a stage's DONE follows its last count; empties the batch. */
+  /** The events to publish, counts first so a stage's DONE follows its last count; starts the next report. */
   drain(): RelocationEvent[] {
     const at = Date.now();
     const events: RelocationEvent[] = [...this.tallies].map(([relocationId, t]) => ({

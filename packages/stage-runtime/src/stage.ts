@@ -90,6 +90,8 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
   const ledger = new CommitLedger((c) => consumer.commitOffsets([c]));
   // Partitions held for a paused relocation: where to start again, and how.
   const paused = new Map<string, { topic: string; partition: number; relocationId: string; offset: string; resume: () => void }>();
+  // Shared by all batches: a handler may produce a relocation's records while a later batch is in hand.
+  const progress = new BatchProgress(def.stage);
 
   consumer.on(consumer.events.GROUP_JOIN, () => {
     offsets.clear();
@@ -140,7 +142,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     );
   };
 
-  const deadLetter = async (topic: string, partition: number, message: KafkaMessage, key: string, err: unknown, progress: BatchProgress): Promise<void> => {
+  const deadLetter = async (topic: string, partition: number, message: KafkaMessage, key: string, err: unknown): Promise<void> => {
     const ctx = { stage: def.stage, topic, partition, message };
     const relocationId = key || '(no relocation key)';
     const finding = deadLetterFinding(relocationId, ctx, err);
@@ -166,14 +168,12 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     metrics.recordsProcessed.inc({ stage: def.stage, outcome: 'parked' });
   };
 
-  /** Processes one record; returns how many records it produced. */
-  const handleOne = async (topic: string, partition: number, message: KafkaMessage, key: string, tracker: PartitionOffsets, progress: BatchProgress): Promise<void> => {
-    let produced = 0;
+  const handleOne = async (topic: string, partition: number, message: KafkaMessage, key: string, tracker: PartitionOffsets): Promise<void> => {
     let ended = false;
     const ctx: StageContext = {
       produce: async (outputs) => {
         await produce(outputs);
-        produced += outputs.length;
+        if (key) progress.produced(key, outputs.length);
       },
       hold: () => tracker.hold(key, message.offset),
       release: () => tracker.release(key),
@@ -190,16 +190,16 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
       const input: StageMessage<T> = { key, value, topic, partition, offset: message.offset, headers: message.headers ?? {} };
       const outputs = await withRetry(() => def.process(input, ctx), deps.retry, onRetry);
       await withRetry(() => produce(outputs), deps.retry, onRetry);
-      produced += outputs.length;
+      if (key) progress.produced(key, outputs.length);
       ended = isEndMarker(value) || outputs.some((o) => isEndMarker(o.value));
       dlqLimit.valid(topic, partition);
       metrics.recordsProcessed.inc({ stage: def.stage, outcome: 'ok' });
     } catch (err) {
       if (isRetriable(err) && state === 'stopping') throw err; // leave it uncommitted for the next owner
-      await deadLetter(topic, partition, message, key, err, progress);
+      await deadLetter(topic, partition, message, key, err);
     }
     if (key) {
-      progress.record(key, partition, message.offset, produced);
+      progress.record(key, partition, message.offset);
       if (ended) progress.done(key);
     }
   };
@@ -227,7 +227,6 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     const timer = metrics.batchLatency.startTimer({ stage: def.stage });
     let tracker = offsets.get(batch.partition);
     if (!tracker) offsets.set(batch.partition, (tracker = new PartitionOffsets()));
-    const progress = new BatchProgress(def.stage);
     try {
       for (const [i, message] of batch.messages.entries()) {
         if (!isRunning() || isStale() || state === 'halted') break;
@@ -242,10 +241,10 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
           metrics.recordsProcessed.inc({ stage: def.stage, outcome: 'skipped' });
         } else if (disposition === 'park') {
           await park(batch.topic, batch.partition, message, key);
-          progress.record(key, batch.partition, message.offset, 0);
+          progress.record(key, batch.partition, message.offset);
         } else {
           try {
-            await handleOne(batch.topic, batch.partition, message, key, tracker, progress);
+            await handleOne(batch.topic, batch.partition, message, key, tracker);
           } catch (err) {
             if (err instanceof DlqLimitExceededError) {
               halt(err);
