@@ -10,6 +10,10 @@ test('no lag is OK, whatever else', () => {
   assert.equal(evaluate([obs({ committedOffset: 10, logEndOffset: 10, committedAt: 0, owned: false })], 100_000, 3_000), 'OK');
 });
 
+test('lag on a partition no live member owns is STOP, even just after a commit', () => {
+  assert.equal(evaluate([obs({ at: 10_000, committedOffset: 5, logEndOffset: 9, committedAt: 9_900, advancedAt: 9_900, owned: false })], 10_000, 3_000), 'STOP');
+});
+
 test('lag with a commit older than the limit is STOP: the stage is not committing', () => {
   assert.equal(evaluate([obs({ at: 10_000, committedOffset: 5, logEndOffset: 9, committedAt: 1_000, advancedAt: 1_000 })], 10_000, 3_000), 'STOP');
 });
@@ -47,4 +51,5 @@ test('without commit metadata, an unowned partition with lag is STOP and an owne
 test('a partition never committed counts everything on it as lag', () => {
   assert.equal(evaluate([obs({ committedOffset: null, logStartOffset: 2, logEndOffset: 2, owned: false })], 0, 3_000), 'OK');
   assert.equal(evaluate([obs({ committedOffset: null, logEndOffset: 3, owned: false })], 0, 3_000), 'STOP');
+  assert.equal(evaluate([obs({ committedOffset: null, logEndOffset: 3, owned: true })], 0, 3_000), 'OK');
 });

@@ -26,7 +26,7 @@ export const severity: Record<LagStatus, number> = { STOP: 4, STALL: 3, REWIND: 
 /**
  * Burrow's rules, in order, over observations oldest first. A commit older than stopAfterMs means the stage is
  * not committing (stages commit idle partitions every interval); an offset unmoved for as long means it commits
- * without progress. Without commit metadata (a group this runtime did not commit), ownership stands in for it.
+ * without progress. A partition no live member owns is not being consumed at all.
  */
 export function evaluate(window: Observation[], now: number, stopAfterMs: number): LagStatus {
   const last = window[window.length - 1];
@@ -38,12 +38,11 @@ export function evaluate(window: Observation[], now: number, stopAfterMs: number
   }
   const lag = lagOf(last);
   if (lag === 0) return 'OK';
-  if (last.committedOffset === null) return last.owned ? 'OK' : 'STOP';
-  if (last.committedAt !== null) {
-    if (now - last.committedAt > stopAfterMs) return 'STOP';
-  } else if (!last.owned) {
-    return 'STOP';
-  }
+  // No live member owns it: nothing is consuming it, however recent the last commit.
+  if (!last.owned) return 'STOP';
+  if (last.committedOffset === null) return 'OK';
+  // Owned, but the owner has not committed for a while (a killed consumer stays a member until its session ends).
+  if (last.committedAt !== null && now - last.committedAt > stopAfterMs) return 'STOP';
   if (last.advancedAt !== null) {
     if (now - last.advancedAt > stopAfterMs) return 'STALL';
   } else {
