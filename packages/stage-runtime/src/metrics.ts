@@ -50,6 +50,12 @@ export const metrics = {
     labelNames: ['topic', 'partition'],
     registers: [registry],
   }),
+  pausedPartitions: new client.Gauge({
+    name: 'relocate_paused_partitions',
+    help: 'Partitions a stage holds because the next record on them belongs to a paused relocation',
+    labelNames: ['stage'],
+    registers: [registry],
+  }),
   stageHalted: new client.Gauge({
     name: 'relocate_stage_halted',
     help: '1 when the stage stopped because its DLQ limit was exceeded',

@@ -99,6 +99,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     dlqLimit.reset();
     for (const p of paused.values()) p.resume();
     paused.clear();
+    metrics.pausedPartitions.set({ stage: def.stage }, 0);
     def.onRebalance?.();
   });
   consumer.on(consumer.events.CRASH, (e) => {
@@ -234,6 +235,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
         const disposition = key ? await withRetry(() => dispositionOf(deps.pool, key, def.stage), deps.retry, () => undefined) : 'process';
         if (disposition === 'pause') {
           paused.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, relocationId: key, offset: message.offset, resume: pause() });
+          metrics.pausedPartitions.set({ stage: def.stage }, paused.size);
           log.info({ relocationId: key, partition: batch.partition, offset: message.offset }, 'relocation paused; holding its partition');
           break;
         }
@@ -274,6 +276,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
       void dispositionOf(deps.pool, p.relocationId, def.stage).then((d) => {
         if (d === 'pause' || paused.get(id) !== p) return;
         paused.delete(id);
+        metrics.pausedPartitions.set({ stage: def.stage }, paused.size);
         consumer.seek({ topic: p.topic, partition: p.partition, offset: p.offset });
         p.resume();
         log.info({ relocationId: p.relocationId, partition: p.partition }, 'relocation no longer paused; taking its partition up again');
