@@ -1,8 +1,9 @@
 import type { StageName } from '@relocate/codec';
 import type { LagSample, PartitionLag } from './sample.ts';
-import { evaluate, type LagStatus, type Observation, severity } from './status.ts';
+import { evaluate, type LagStatus, lagOf, type Observation, severity } from './status.ts';
 
 export interface PartitionReport extends Omit<PartitionLag, 'observation'> { status: LagStatus }
+/** lag: records the stage has still to consume, over its partitions; timeLagSeconds: the oldest of them. */
 export interface StageReport { stage: StageName; group: string; topic: string; lag: number; timeLagSeconds: number | null; status: LagStatus; partitions: PartitionReport[] }
 export interface LagReport { at: number; stages: StageReport[] }
 
@@ -28,8 +29,10 @@ export class LagHistory {
       let s = stages.get(p.stage);
       if (!s) stages.set(p.stage, (s = { stage: p.stage, group: p.group, topic: p.topic, lag: 0, timeLagSeconds: 0, status: 'OK', partitions: [] }));
       s.partitions.push(report);
-      s.lag += p.lag ?? 0;
-      if (p.timeLagSeconds === null && (p.lag ?? 0) > 0) s.timeLagSeconds = null;
+      // A stage that never committed a partition has all of it still to consume (it starts from the beginning).
+      const lag = lagOf(p.observation);
+      s.lag += lag;
+      if (p.timeLagSeconds === null && lag > 0) s.timeLagSeconds = null;
       else if (s.timeLagSeconds !== null) s.timeLagSeconds = Math.max(s.timeLagSeconds, p.timeLagSeconds ?? 0);
       if (severity[report.status] > severity[s.status]) s.status = report.status;
     }
