@@ -103,3 +103,16 @@ test('the relocation list shows each relocation with its stages', async () => {
   assert.match(run.stdout, /control-paused\s+success\s+\S+\s+reader:done writer:done slug-resolver:done reservation:done event-saver:done/);
   assert.match(run.stdout, /control-cancelled\s+cancelled/);
 });
+
+test('the hosting process exposes the stages\' metrics under kafka-lag-exporter\'s names', async () => {
+  const text = await (await fetch(`http://127.0.0.1:${hosted.metricsPort}/metrics`)).text();
+  const group = `${world.config.topicPrefix}.writer`;
+  for (const name of ['kafka_consumergroup_group_lag', 'kafka_consumergroup_group_lag_seconds', 'kafka_consumergroup_group_offset']) {
+    assert.match(text, new RegExp(`^${name}\\{group="${group.replaceAll('.', '\\.')}",topic="${world.connections.topics.models.replaceAll('.', '\\.')}",partition="\\d+"\\} \\d`, 'm'), name);
+  }
+  assert.match(text, /^relocate_records_processed_total\{stage="writer",outcome="ok"\} [1-9]/m);
+  assert.match(text, /^relocate_records_processed_total\{stage="reader",outcome="skipped"\} [1-9]/m, 'the cancelled relocation\'s chunks were skipped');
+  assert.match(text, /^relocate_batch_duration_seconds_count\{stage="event-saver"\} [1-9]/m);
+  const health = await fetch(`http://127.0.0.1:${hosted.metricsPort}/healthz`);
+  assert.equal(health.status, 200);
+});

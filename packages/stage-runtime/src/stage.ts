@@ -228,6 +228,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     const timer = metrics.batchLatency.startTimer({ stage: def.stage });
     let tracker = offsets.get(batch.partition);
     if (!tracker) offsets.set(batch.partition, (tracker = new PartitionOffsets()));
+    let limitExceeded: DlqLimitExceededError | undefined;
     try {
       for (const [i, message] of batch.messages.entries()) {
         if (!isRunning() || isStale() || state === 'halted') break;
@@ -249,7 +250,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
             await handleOne(batch.topic, batch.partition, message, key, tracker);
           } catch (err) {
             if (err instanceof DlqLimitExceededError) {
-              halt(err);
+              limitExceeded = err;
               break;
             }
             throw err;
@@ -265,6 +266,8 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
       const offset = tracker.committable();
       if (offset !== undefined) await ledger.commit(batch.topic, batch.partition, offset);
       timer();
+      // Halts once what came before the failing record is committed.
+      if (limitExceeded) halt(limitExceeded);
     }
   };
 
