@@ -76,7 +76,12 @@ program
           progress.update(p);
         },
       });
-      progress?.stop();
+      if (progress) {
+        // The bars end as the record does, however short the relocation was.
+        const final = await relocationView(c.pool, summary.relocationId);
+        if (final) progress.update({ records: 0, events: 0, findings: 0, paused: false, stages: final.stages });
+        progress.stop();
+      }
       const findingsPath = writeFindings(summary, c.config.findingsDir);
       printSummary({ ...summary, findingsPath }, o.json);
       process.exitCode = summary.status === 'success' ? 0 : 1;
