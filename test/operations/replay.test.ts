@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { EventstreamInsert } from '@relocate/codec';
 import { getRelocation, type RelocationSummary } from '@relocate/database';
+import { relocationView } from '@relocate/operations';
 import { disconnect, type HostedStages, hostStages } from '@relocate/pipeline';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { eventually } from '../harness/eventually.ts';
@@ -88,6 +89,22 @@ test('a DLQ replay after fixing the cause ends in the state of a clean run', asy
   assert.equal(await finished(world), 'success');
   assert.deepEqual(await stateDigest(world.connections.pool), clean.digest);
   assert.deepEqual(await eventIds(world), clean.events);
+});
+
+test('retry re-runs a failed relocation from the stage that failed it, and no stage before', async () => {
+  const { world } = await poisonedRun('replay_retry', importChunks);
+  const readerIn = async (): Promise<number | undefined> => (await relocationView(world.connections.pool, relocationId))?.stages.find((s) => s.stage === 'reader')?.recordsIn;
+  const before = await readerIn();
+  await world.connections.pool.query(fixCause(importChunks));
+  const retry = await runCli(['retry', relocationId, '--json'], world.env);
+  assert.equal(retry.code, 0, retry.stderr.slice(-2000));
+  assert.deepEqual((retry.result as Array<{ stage: string; mode: string }>).map((r) => [r.stage, r.mode]), [[stage, 'dlq']]);
+  assert.equal(await finished(world), 'success');
+  assert.equal(await readerIn(), before, 'the reader did not read the export again');
+  assert.deepEqual(await stateDigest(world.connections.pool), clean.digest);
+  const again = await runCli(['retry', relocationId], world.env);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /relocation replay-acme is success and no stage holds records of it in its DLQ; there is nothing to retry/);
 });
 
 test('a rewind replay after fixing the cause ends in the state of a clean run', async () => {
