@@ -276,14 +276,14 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     if (state !== 'running') return;
     void ledger.refresh(deps.commitIntervalMs, (err) => log.debug({ err }, 'refreshing a commit failed'));
     for (const [id, p] of paused) {
-      void dispositionOf(deps.pool, p.relocationId, def.stage).then((d) => {
+      dispositionOf(deps.pool, p.relocationId, def.stage).then((d) => {
         if (d === 'pause' || paused.get(id) !== p) return;
         paused.delete(id);
         metrics.pausedPartitions.set({ stage: def.stage }, paused.size);
         consumer.seek({ topic: p.topic, partition: p.partition, offset: p.offset });
         p.resume();
         log.info({ relocationId: p.relocationId, partition: p.partition }, 'relocation no longer paused; taking its partition up again');
-      }, (err: unknown) => log.warn({ err }, 'checking a paused relocation failed'));
+      }).catch((err: unknown) => log.warn({ err }, 'taking up a paused relocation failed; trying again'));
     }
   }, Math.min(pausePollMs, deps.commitIntervalMs));
   housekeeping.unref();
