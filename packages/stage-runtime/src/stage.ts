@@ -278,10 +278,10 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     for (const [id, p] of paused) {
       dispositionOf(deps.pool, p.relocationId, def.stage).then((d) => {
         if (d === 'pause' || paused.get(id) !== p) return;
-        paused.delete(id);
-        metrics.pausedPartitions.set({ stage: def.stage }, paused.size);
         consumer.seek({ topic: p.topic, partition: p.partition, offset: p.offset });
         p.resume();
+        paused.delete(id);
+        metrics.pausedPartitions.set({ stage: def.stage }, paused.size);
         log.info({ relocationId: p.relocationId, partition: p.partition }, 'relocation no longer paused; taking its partition up again');
       }).catch((err: unknown) => log.warn({ err }, 'taking up a paused relocation failed; trying again'));
     }
