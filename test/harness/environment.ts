@@ -16,7 +16,7 @@ export interface TestEnvironment {
  * An isolated world per test file on the shared stack: its own database (dropped and created fresh, so a
  * developer's `relocate` database survives) and its own topic prefix and consumer groups.
  */
-export async function testEnvironment(name: string): Promise<TestEnvironment> {
+export async function testEnvironment(name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<TestEnvironment> {
   const stack = await resolveStack();
   // Several checkouts may test against one server at once; each sets its own namespace.
   const namespace = (process.env.RELOCATE_TEST_NAMESPACE ?? '').replace(/[^a-z0-9_]/gi, '');
@@ -39,6 +39,7 @@ export async function testEnvironment(name: string): Promise<TestEnvironment> {
     RELOCATE_MAX_RETRIES: '2',
     RELOCATE_RETRY_BASE_MS: '50',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...extraEnv,
   };
   const config = loadConfig(env);
   const connections = await connect(config, createLogger(`test-${name}`, config.logLevel));

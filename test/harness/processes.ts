@@ -57,3 +57,14 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Cl
   }
   return { code, stdout, stderr, result };
 }
+
+export interface CliProcess { child: ChildProcess; output(): string }
+
+/** Starts a long-running CLI command (`relocate dashboard`, `relocate lag --watch`) as a user would. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
+  const child = spawn(process.execPath, ['bin/relocate.js', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  return { child, output: () => output };
+}

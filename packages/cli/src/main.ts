@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { stageNames, type StageName } from '@relocate/codec';
 import { loadConfig } from '@relocate/config';
@@ -6,9 +5,17 @@ import { abortRelocation, buildSummary, failRelocation, getRelocation, type Relo
 import { ModelGraph } from '@relocate/domain';
 import { createLogger } from '@relocate/logging';
 import { stackDown, stackStatus, stackUp } from '@relocate/native-stack';
+import {
+  cancelRelocation, LagHistory, listRelocations, parseStage, pauseRelocation, relocationView, replayFromDlq, resumeRelocation,
+  retryRelocation, rewindToRelocation, sampleLag, startDashboard,
+} from '@relocate/operations';
 import { connect, disconnect, hostStages, rejectSubmission, runImport, stopOnSignals } from '@relocate/pipeline';
 import { type DecryptedExport, DecryptionError, decryptToFile, encryptFile } from './encryption.ts';
+import { writeFindings } from './findings-file.ts';
+import { formatLag } from './lag-output.ts';
 import { printSummary } from './output.ts';
+import { StageProgressBars } from './progress-bars.ts';
+import { printRelocationList, printRelocationRecord } from './status-output.ts';
 
 const program = new Command('relocate').description('Import Sentry relocation exports into PostgreSQL through a Kafka pipeline');
 
@@ -60,6 +67,9 @@ program
       filterUsernames: o.filterUsernames ?? null,
     };
     let decrypted: DecryptedExport | undefined;
+    // Bars only for a person at a terminal; --json and pipes get the plain result.
+    const bars = !o.json && process.stderr.isTTY;
+    let progress: StageProgressBars | undefined;
     try {
       let summary: RelocationSummary;
       try {
@@ -70,15 +80,26 @@ program
       }
       summary ??= (await runImport(c, { relocationId: o.relocationId, exportPath: decrypted?.path ?? exportPath, eventsPath: o.events, options }, {
         timeoutMs: o.timeout * 1000,
-        onProgress: (p) => process.stderr.write(`relocating: ${p.records} records written, ${p.events} events saved, ${p.findings} findings\n`),
+        onProgress: (p) => {
+          if (!bars) {
+            if (!o.json) process.stderr.write(`relocating: ${p.records} records written, ${p.events} events saved, ${p.findings} findings${p.paused ? ' (paused)' : ''}\n`);
+            return;
+          }
+          progress ??= new StageProgressBars(stageNames, p.chunks ?? 1);
+          progress.update(p);
+        },
       })).summary;
-      if (o.findingsFile) {
-        await writeFile(o.findingsFile, `${JSON.stringify({ relocationId: summary.relocationId, status: summary.status, findings: summary.findings }, null, 2)}\n`);
-        process.stderr.write(`findings written to ${o.findingsFile}\n`);
+      if (progress) {
+        // The bars end as the record does, however short the relocation was.
+        const final = await relocationView(c.pool, summary.relocationId);
+        if (final) progress.update({ records: 0, events: 0, findings: 0, paused: false, stages: final.stages });
+        progress.stop();
       }
-      printSummary(summary, o.json);
+      const findingsPath = writeFindings(summary, { file: o.findingsFile, dir: c.config.findingsDir });
+      printSummary({ ...summary, findingsPath }, o.json);
       process.exitCode = summary.status === 'success' ? 0 : 1;
     } finally {
+      progress?.stop();
       await decrypted?.dispose();
       await disconnect(c);
     }
@@ -111,16 +132,28 @@ program
 
 program
   .command('status')
-  .description("show a relocation's result or progress")
-  .argument('<relocation-id>')
+  .description("a relocation's record: state, per-stage state and counts, failure, times, and its result; without an id, the latest relocations")
+  .argument('[relocation-id]')
   .option('--json', 'print JSON', false)
-  .action(async (id: string, o: { json: boolean }) => {
+  .action(async (id: string | undefined, o: { json: boolean }) => {
     const c = await connected(true);
     try {
+      if (id === undefined) {
+        const list = await listRelocations(c.pool);
+        if (o.json) process.stdout.write(`${JSON.stringify(list)}\n`);
+        else printRelocationList(list);
+        return;
+      }
       const r = await getRelocation(c.pool, id);
-      if (!r) throw new InvalidArgumentError(`no relocation ${id}`);
-      const summary = r.summary ?? { ...(await buildSummary(c.pool, id)), status: r.status };
-      printSummary(summary, o.json);
+      const record = await relocationView(c.pool, id);
+      if (!r || !record) throw new InvalidArgumentError(`no relocation ${id}`);
+      const summary = r.summary ?? { ...(await buildSummary(c.pool, id)), status: r.status, reason: r.reason };
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify({ ...summary, record })}\n`);
+        return;
+      }
+      printRelocationRecord(record);
+      if (r.status !== 'running') printSummary(summary, false);
     } finally {
       await disconnect(c);
     }
@@ -143,6 +176,114 @@ program
     } finally {
       await disconnect(c);
     }
+  });
+
+/** The relocation control commands share their shape: act, then show the record. */
+function controlCommand(name: string, description: string, act: typeof pauseRelocation): void {
+  program
+    .command(name)
+    .description(description)
+    .argument('<relocation-id>')
+    .option('--json', 'print the relocation record as JSON', false)
+    .action(async (id: string, o: { json: boolean }) => {
+      const c = await connected(true);
+      try {
+        const record = await act(c, id);
+        if (o.json) process.stdout.write(`${JSON.stringify(record)}\n`);
+        else printRelocationRecord(record);
+      } finally {
+        await disconnect(c);
+      }
+    });
+}
+controlCommand('pause', 'stages stop taking the relocation\'s records at the next one (other relocations on the same partitions wait too)', pauseRelocation);
+controlCommand('resume', 'stages take a paused relocation\'s records again, from where they stopped', resumeRelocation);
+controlCommand('cancel', 'stages skip the relocation\'s remaining records; its organizations stay hidden', cancelRelocation);
+
+program
+  .command('retry')
+  .description('re-run a failed relocation from the stage where it failed: its records parked in that stage\'s DLQ go back to the stage')
+  .argument('<relocation-id>')
+  .option('--json', 'print what was replayed as JSON', false)
+  .action(async (id: string, o: { json: boolean }) => {
+    const c = await connected(true);
+    try {
+      const results = await retryRelocation(c, id);
+      if (o.json) process.stdout.write(`${JSON.stringify(results)}\n`);
+      else for (const r of results) process.stdout.write(`relocation ${id}: ${r.records} records of ${r.stage}'s DLQ sent back to ${r.stage}\n`);
+    } finally {
+      await disconnect(c);
+    }
+  });
+
+program
+  .command('replay')
+  .description("send a stage's DLQ records back to its input (--from-dlq), or rewind the stage to a relocation's first record")
+  .requiredOption('--stage <stage>', `the stage: ${stageNames.join(', ')}`)
+  .option('--relocation <id>', 'only this relocation (required to rewind)')
+  .option('--from-dlq', "re-send the stage's DLQ records instead of rewinding its offsets", false)
+  .option('--json', 'print what was replayed as JSON', false)
+  .action(async (o: { stage: string; relocation?: string; fromDlq: boolean; json: boolean }) => {
+    const stage = parseStage(o.stage);
+    if (!o.fromDlq && o.relocation === undefined) throw new InvalidArgumentError('a rewind goes back to one relocation\'s first record: give --relocation <id>, or --from-dlq');
+    const c = await connected(true);
+    try {
+      const result = o.fromDlq ? await replayFromDlq(c, stage, o.relocation) : await rewindToRelocation(c, stage, o.relocation as string);
+      if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else if (result.mode === 'dlq') process.stdout.write(`${result.records} DLQ records of ${result.relocations.length} relocation(s) sent back to ${stage}\n`);
+      else process.stdout.write(`${stage} rewound to partition ${result.partition} offset ${result.offset}, the first record of relocation ${o.relocation}; start the stage to re-run it\n`);
+    } finally {
+      await disconnect(c);
+    }
+  });
+
+const positiveSeconds = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a positive number of seconds');
+  return n;
+};
+
+program
+  .command('lag')
+  .description('per stage and partition: committed offset, log-end offset, lag, time lag and a Burrow status (OK, WARN, STALL, STOP, REWIND)')
+  .option('--watch', 'sample again every --interval until interrupted; WARN and REWIND need a few samples', false)
+  .option('--interval <seconds>', 'seconds between samples with --watch', positiveSeconds, 2)
+  .option('--json', 'one JSON report per line', false)
+  .action(async (o: { watch: boolean; interval: number; json: boolean }) => {
+    const c = await connected(true);
+    const history = new LagHistory(c.config.commitIntervalMs * 3);
+    let stopping = false;
+    process.once('SIGINT', () => (stopping = true));
+    process.once('SIGTERM', () => (stopping = true));
+    try {
+      do {
+        const report = history.add(await sampleLag(c));
+        if (o.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+        else process.stdout.write(`${o.watch && process.stdout.isTTY ? '\x1b[2J\x1b[H' : ''}${new Date(report.at).toISOString()}\n${formatLag(report)}`);
+        if (o.watch) await new Promise((r) => setTimeout(r, o.interval * 1000));
+      } while (o.watch && !stopping);
+    } finally {
+      await disconnect(c);
+    }
+  });
+
+program
+  .command('dashboard')
+  .description('serve a status page: relocations, and per-stage lag over time')
+  .option('--port <port>', 'port on 127.0.0.1 (0: any free port)', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number');
+    return n;
+  }, 8090)
+  .option('--interval <seconds>', 'seconds between lag samples', positiveSeconds, 2)
+  .action(async (o: { port: number; interval: number }) => {
+    const c = await connected(true);
+    const dashboard = await startDashboard(c, { port: o.port, sampleMs: o.interval * 1000 });
+    process.stderr.write(`dashboard on http://127.0.0.1:${dashboard.port}/\n`);
+    stopOnSignals(async () => {
+      await dashboard.stop();
+      await disconnect(c);
+    }, c.log);
   });
 
 const stack = program.command('stack').description('the native local stack: Kafka, Apicurio Registry, PostgreSQL');

@@ -2,7 +2,7 @@ import type { RelocationSummary } from '@relocate/database';
 import { describeFinding } from '@relocate/domain';
 
 /** Human summary on stderr; with --json the result object is the last line of stdout. */
-export function printSummary(s: RelocationSummary, json: boolean): void {
+export function printSummary(s: RelocationSummary & { findingsPath?: string }, json: boolean): void {
   if (json) {
     process.stdout.write(`${JSON.stringify(s)}\n`);
     return;
@@ -16,5 +16,6 @@ export function printSummary(s: RelocationSummary, json: boolean): void {
     for (const f of s.findings.slice(0, 50)) lines.push(`    [${f.severity}] ${describeFinding({ relocationId: s.relocationId, ...f })}`);
     if (s.findings.length > 50) lines.push(`    ... ${s.findings.length - 50} more: relocate status ${s.relocationId} --json`);
   }
+  if (s.findingsPath) lines.push(`  findings file: ${s.findingsPath}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -62,11 +62,23 @@ export interface EventstreamInsert {
   data: string;
 }
 
+export type RelocationEventType =
+  | 'STARTED' | 'COMPLETED' | 'FAILED' | 'UNKNOWN'
+  | 'STAGE_PROGRESS' | 'STAGE_DONE' | 'STAGE_FAILED'
+  | 'PAUSED' | 'RESUMED' | 'CANCELLED' | 'RETRIED';
+
+/** Fields after `summary` have defaults, so writers of the first version of the schema still decode. */
 export interface RelocationEvent {
   relocationId: string;
-  type: 'STARTED' | 'COMPLETED' | 'FAILED';
+  type: RelocationEventType;
   at: number;
   summary: string;
+  stage?: string | null;
+  reason?: string | null;
+  recordsIn?: number;
+  recordsOut?: number;
+  firstPartition?: number | null;
+  firstOffset?: number | null;
 }
 
 /** Narrow a payload to one kind; undefined when it is another. */

@@ -17,3 +17,10 @@ test('a bad value names the variable', () => {
   assert.throws(() => loadConfig({ RELOCATE_PARTITIONS: 'many' }), (e: unknown) => e instanceof ConfigError && /RELOCATE_PARTITIONS/.test(e.message));
   assert.throws(() => loadConfig({ RELOCATE_TOPIC_PREFIX: 'bad prefix' }), /RELOCATE_TOPIC_PREFIX/);
 });
+
+test('the DLQ limit can be switched off part by part', () => {
+  const c = loadConfig({ RELOCATE_DLQ_MAX_INVALID_RATIO: 'none', RELOCATE_DLQ_MAX_CONSECUTIVE: '3' });
+  assert.equal(c.dlqMaxInvalidRatio, null);
+  assert.equal(c.dlqMaxConsecutive, 3);
+  assert.throws(() => loadConfig({ RELOCATE_DLQ_MAX_CONSECUTIVE: 'lots' }), /RELOCATE_DLQ_MAX_CONSECUTIVE/);
+});

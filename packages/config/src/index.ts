@@ -20,6 +20,11 @@ const schema = z.object({
   RELOCATE_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(500),
   RELOCATE_CHUNK_BYTES: z.coerce.number().int().min(1024).max(900_000).default(256 * 1024),
   RELOCATE_SENTRY_URL_PREFIX: z.string().url().default('http://127.0.0.1:9000'),
+  RELOCATE_DLQ_MAX_INVALID_RATIO: z.union([z.literal('none'), z.coerce.number().min(0)]).default(0.5),
+  RELOCATE_DLQ_MAX_CONSECUTIVE: z.union([z.literal('none'), z.coerce.number().int().min(0)]).default(20),
+  RELOCATE_COMMIT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  RELOCATE_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  RELOCATE_FINDINGS_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -38,6 +43,15 @@ export interface Config {
   batchRecords: number;
   /** Bytes per ExportChunk; well under the broker's 1 MB default message size. */
   chunkBytes: number;
+  /** The DLQ limit, as arroyo's DlqLimit: past it a stage halts instead of dead-lettering; null for none. */
+  dlqMaxInvalidRatio: number | null;
+  dlqMaxConsecutive: number | null;
+  /** Stages commit idle partitions again this often; `relocate lag` calls a partition STOP after 3 intervals of silence. */
+  commitIntervalMs: number;
+  /** A consumer that stops heartbeating leaves its group after this long. */
+  sessionTimeoutMs: number;
+  /** Where `relocate import` writes each relocation's findings; default: <tmpdir>/relocate-findings. */
+  findingsDir: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Sentry's system.url-prefix of the target installation; regenerated org auth tokens embed it. */
   sentryUrlPrefix: string;
@@ -66,6 +80,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     retryBaseMs: e.RELOCATE_RETRY_BASE_MS,
     batchRecords: e.RELOCATE_BATCH_RECORDS,
     chunkBytes: e.RELOCATE_CHUNK_BYTES,
+    dlqMaxInvalidRatio: e.RELOCATE_DLQ_MAX_INVALID_RATIO === 'none' ? null : e.RELOCATE_DLQ_MAX_INVALID_RATIO,
+    dlqMaxConsecutive: e.RELOCATE_DLQ_MAX_CONSECUTIVE === 'none' ? null : e.RELOCATE_DLQ_MAX_CONSECUTIVE,
+    commitIntervalMs: e.RELOCATE_COMMIT_INTERVAL_MS,
+    sessionTimeoutMs: e.RELOCATE_SESSION_TIMEOUT_MS,
+    findingsDir: e.RELOCATE_FINDINGS_DIR,
     logLevel: e.LOG_LEVEL,
     sentryUrlPrefix: e.RELOCATE_SENTRY_URL_PREFIX,
     ...overrides,

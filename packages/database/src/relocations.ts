@@ -4,7 +4,7 @@ import type { Client, Pool } from './pool.ts';
 
 type Queryable = Pool | Client;
 
-export type RelocationStatus = 'running' | 'success' | 'failure';
+export type RelocationStatus = 'running' | 'success' | 'failure' | 'cancelled';
 
 export interface RelocationRow {
   id: string;
@@ -111,4 +111,17 @@ export async function buildSummary(db: Queryable, id: string): Promise<Relocatio
     events: eventRows[0]?.n ?? 0,
     findings,
   };
+}
+
+/**
+ * A relocation that failed on bad input and waits only to be removed: its later records need no work. One parked
+ * at a stage for a retry does not count: its other stages keep going, so the retry ends in a whole relocation.
+ */
+export async function failedForGood(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM relocate.relocation r WHERE r.id = $1 AND r.status = 'failure'
+     AND NOT EXISTS (SELECT 1 FROM relocate.parked_relocation p WHERE p.relocation_id = r.id)`,
+    [id],
+  );
+  return (rowCount ?? 0) > 0;
 }

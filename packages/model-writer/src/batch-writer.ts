@@ -41,7 +41,7 @@ export class BatchWriter {
     if (!relations) return skipAll('UnknownModel', `${batch.model} is not a Sentry model this importer knows`);
     if (relations.scopes.every((s) => s === 'Excluded')) return skipAll('ExcludedModel', `${batch.model} is never relocated (scope Excluded)`);
     const columns = await this.columns.of(client, relations.tableName);
-    if (!columns) throw new BadInputError({ kind: 'UnsupportedModel', model: batch.model, pk: batch.records[0]?.pk ?? null, field: null, reason: `${batch.model} has no table ${relations.tableName} in this database yet` });
+    if (!columns) throw new MissingTableError(batch.model, relations.tableName);
 
     const pkMap = await this.loadDependencyMap(client, relocationId, relations, batch);
     const rule = modelRules.get(batch.model);
@@ -237,6 +237,18 @@ function newPkOf(r: Row): number {
   const d = r.decision;
   if (d.kind === 'INSERTED') return Number(r.values.id);
   return 'sameAs' in d ? newPkOf(d.sameAs) : d.newPk;
+}
+
+/**
+ * The target database lacks the model's table: a deployment to fix, not bad input. The relocation parks at the
+ * writer, and a retry after the migration continues where it stopped.
+ */
+export class MissingTableError extends Error {
+  override name = 'MissingTableError';
+  readonly retriable = false;
+  constructor(model: string, table: string) {
+    super(`${model} has no table ${table} in this database yet`);
+  }
 }
 
 /** Column names come from the catalog, never from input; quoting keeps words like "user" and "order" usable. */

@@ -2,7 +2,7 @@ import type { Client } from '@relocate/database';
 
 export interface Column { name: string; type: string; nullable: boolean; hasDefault: boolean }
 
-/** Column facts of Sentry's tables, read once per table from the catalog. */
+/** Column facts of Sentry's tables, read once per table from the catalog; a missing table is looked for again. */
 export class TableColumns {
   private readonly cache = new Map<string, Map<string, Column> | null>();
 
@@ -16,7 +16,7 @@ export class TableColumns {
     const columns = rows.length === 0 ? null : new Map(rows.map((r) => [r.column_name, {
       name: r.column_name, type: r.data_type, nullable: r.is_nullable === 'YES', hasDefault: r.column_default !== null,
     }]));
-    this.cache.set(table, columns);
+    if (columns) this.cache.set(table, columns);
     return columns;
   }
 }

@@ -3,6 +3,7 @@ import type { Config } from '@relocate/config';
 import { createPool, migrate, type Pool } from '@relocate/database';
 import { ModelGraph } from '@relocate/domain';
 import { createLogger, type Logger } from '@relocate/logging';
+import { startProjector } from '@relocate/operations';
 import { createKafka, ensureTopology, type RunningStage, type StageDefinition, startMonitoringServer, startStage } from '@relocate/stage-runtime';
 import { eventSaverStage } from '@relocate/event-saver';
 import { readerStage } from '@relocate/reader';
@@ -43,12 +44,22 @@ export interface HostedStages { stages: RunningStage[]; metricsPort: number; sto
 /** Runs the named stages in this process, with one /metrics and /healthz endpoint for all of them. */
 export async function hostStages(c: Connections, names: StageName[]): Promise<HostedStages> {
   const graph = ModelGraph.load();
-  const deps = { kafka: c.kafka, codec: c.codec, pool: c.pool, topics: c.topics, topicPrefix: c.config.topicPrefix, retry: { maxRetries: c.config.maxRetries, baseMs: c.config.retryBaseMs }, log: c.log };
+  const deps = {
+    kafka: c.kafka, codec: c.codec, pool: c.pool, topics: c.topics, topicPrefix: c.config.topicPrefix,
+    retry: { maxRetries: c.config.maxRetries, baseMs: c.config.retryBaseMs },
+    dlqLimit: { maxInvalidRatio: c.config.dlqMaxInvalidRatio, maxConsecutiveCount: c.config.dlqMaxConsecutive },
+    commitIntervalMs: c.config.commitIntervalMs,
+    sessionTimeoutMs: c.config.sessionTimeoutMs,
+    log: c.log,
+  };
   const stages: RunningStage[] = [];
   for (const name of names) stages.push(await startStage(stageDefinition(name, c, graph), deps));
+  // Every process that hosts stages also keeps the relocation record projected (one group, so once).
+  const projector = await startProjector(c);
   const monitoring = await startMonitoringServer(c.config.metricsPort, () => ({
     healthy: stages.every((s) => s.state() === 'running'),
     stages: Object.fromEntries(stages.map((s) => [s.stage, s.state()])),
+    ...(stages.some((s) => s.haltReason()) ? { halted: Object.fromEntries(stages.filter((s) => s.haltReason()).map((s) => [s.stage, s.haltReason()])) } : {}),
   }));
   c.log.info({ stages: names, metricsPort: monitoring.port }, 'stages hosted');
   return {
@@ -56,6 +67,7 @@ export async function hostStages(c: Connections, names: StageName[]): Promise<Ho
     metricsPort: monitoring.port,
     stop: async () => {
       await Promise.all(stages.map((s) => s.stop()));
+      await projector.stop();
       await new Promise<void>((r) => monitoring.server.close(() => r()));
     },
   };

@@ -3,6 +3,7 @@ import { stageNames } from '@relocate/codec';
 import { buildSummary, failRelocation, getRelocation, recordFindings, restartRelocation, startRelocation, type RelocationSummary } from '@relocate/database';
 import type { ImportOptions } from '@relocate/codec';
 import { describeFinding, type Finding } from '@relocate/domain';
+import { publishRelocationEvent } from '@relocate/operations';
 import { type Connections, hostStages } from './host.ts';
 import { submitRelocation, type Submission } from './submit.ts';
 import { liveStages, type Progress, waitForRelocation } from './wait.ts';
@@ -26,9 +27,12 @@ export async function runImport(
   const missing = stageNames.filter((n) => !live.includes(n));
   const hosted = missing.length > 0 ? await hostStages(c, missing) : undefined;
   try {
+    // Every stage of this run starts pending in the relocation record, before any of its records flows.
+    await publishRelocationEvent(c, { relocationId, type: 'STARTED', at: Date.now(), summary: '' });
     const chunks = await submitRelocation(c, { ...s, relocationId });
     c.log.info({ relocationId, chunks, hostedStages: missing }, 'relocation submitted');
-    const summary = await waitForRelocation(c, relocationId, opts.onProgress ?? (() => undefined), opts.timeoutMs ?? 0);
+    const onProgress = opts.onProgress ?? (() => undefined);
+    const summary = await waitForRelocation(c, relocationId, (p) => onProgress({ ...p, chunks }), opts.timeoutMs ?? 0);
     return { summary, hostedStages: missing };
   } finally {
     await hosted?.stop();

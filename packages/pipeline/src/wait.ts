@@ -1,25 +1,31 @@
 import { buildSummary, getRelocation, type RelocationSummary } from '@relocate/database';
 import { stageNames, consumerGroupOf } from '@relocate/codec';
 import type { StageName } from '@relocate/codec';
+import { relocationView, type StageView } from '@relocate/operations';
 import type { Connections } from './host.ts';
 
 const failureGraceMs = 60_000;
 
-export interface Progress { records: number; events: number; findings: number }
+export interface Progress {
+  records: number; events: number; findings: number; paused: boolean; stages: StageView[];
+  /** Export and events chunks submitted: what the reader takes in. */
+  chunks?: number;
+}
 
 async function progressOf(c: Connections, relocationId: string): Promise<Progress> {
-  const { rows } = await c.pool.query<Progress>(
+  const { rows } = await c.pool.query<{ records: number; events: number; findings: number }>(
     `SELECT (SELECT count(*)::int FROM relocate.pk_map WHERE relocation_id = $1) AS records,
             (SELECT count(*)::int FROM relocate.saved_event WHERE relocation_id = $1) AS events,
             (SELECT count(*)::int FROM relocate.finding WHERE relocation_id = $1) AS findings`,
     [relocationId],
   );
-  return rows[0] ?? { records: 0, events: 0, findings: 0 };
+  const view = await relocationView(c.pool, relocationId);
+  return { ...(rows[0] ?? { records: 0, events: 0, findings: 0 }), paused: view?.paused ?? false, stages: view?.stages ?? [] };
 }
 
-/** Waits until the relocation succeeds or fails, reporting progress now and then. */
+/** Waits until the relocation succeeds, fails or is cancelled, reporting progress every progressMs. */
 export async function waitForRelocation(
-  c: Connections, relocationId: string, onProgress: (p: Progress) => void, timeoutMs = 0, pollMs = 250,
+  c: Connections, relocationId: string, onProgress: (p: Progress) => void, timeoutMs = 0, pollMs = 250, progressMs = 1_000,
 ): Promise<RelocationSummary> {
   const started = Date.now();
   let lastReport = 0;
@@ -27,13 +33,16 @@ export async function waitForRelocation(
   for (;;) {
     const r = await getRelocation(c.pool, relocationId);
     // A relocation has ended when its end marker passed the last stage (completed_at), which also removes a
-    // failed relocation's rows. A failure whose end never arrives (its end marker was lost) ends after a grace.
+    // failed relocation's rows. A failure parked at a stage waits there for a retry: that is the result for now.
+    // A failure whose end never arrives (its end marker was lost) ends after a grace.
     if (r?.completed_at && r.summary) return r.summary;
+    if (r?.status === 'cancelled') return { ...(await buildSummary(c.pool, relocationId)), status: 'cancelled', reason: r.reason };
     if (r?.status === 'failure') {
+      if (await isParked(c, relocationId)) return buildSummary(c.pool, relocationId);
       failedAt ??= Date.now();
       if (Date.now() - failedAt > failureGraceMs) return buildSummary(c.pool, relocationId);
     }
-    if (Date.now() - lastReport > 2_000) {
+    if (Date.now() - lastReport > progressMs) {
       lastReport = Date.now();
       onProgress(await progressOf(c, relocationId));
     }
@@ -42,6 +51,11 @@ export async function waitForRelocation(
     }
     await new Promise((res) => setTimeout(res, pollMs));
   }
+}
+
+async function isParked(c: Connections, relocationId: string): Promise<boolean> {
+  const { rowCount } = await c.pool.query('SELECT 1 FROM relocate.parked_relocation WHERE relocation_id = $1', [relocationId]);
+  return (rowCount ?? 0) > 0;
 }
 
 /** Stages that have at least one live consumer in their group. */

@@ -11,6 +11,9 @@ export function deadLetterHeaders(ctx: DeadLetterContext, err: unknown): IHeader
     ...(ctx.message.headers ?? {}),
     'relocate.error': error.message.slice(0, 2000),
     'relocate.error.kind': error.name,
+    // The first origin survives replays (a replayed record that fails again keeps it), so a later replay sends
+    // each record once however often it went round.
+    'relocate.first.origin': ctx.message.headers?.['relocate.first.origin'] ?? `${ctx.topic}:${ctx.partition}:${ctx.message.offset}`,
     'relocate.stage': ctx.stage,
     'relocate.original.topic': ctx.topic,
     'relocate.original.partition': String(ctx.partition),
@@ -18,6 +21,20 @@ export function deadLetterHeaders(ctx: DeadLetterContext, err: unknown): IHeader
     'relocate.original.timestamp': ctx.message.timestamp,
   };
 }
+
+/** Headers of a record parked behind its relocation's failed record: same origin headers, and why. */
+export function parkedHeaders(ctx: DeadLetterContext, relocationId: string): IHeaders {
+  return {
+    ...deadLetterHeaders(ctx, new Error(`parked: relocation ${relocationId} failed earlier at ${ctx.stage}; retry it to process this record`)),
+    'relocate.parked': 'true',
+  };
+}
+
+/** Headers this runtime adds to a DLQ copy; a replay removes them so the stage sees the record as it was. */
+export const deadLetterHeaderNames = [
+  'relocate.error', 'relocate.error.kind', 'relocate.stage', 'relocate.parked',
+  'relocate.original.topic', 'relocate.original.partition', 'relocate.original.offset', 'relocate.original.timestamp',
+];
 
 /** The finding a dead-lettered record leaves on its relocation. */
 export function deadLetterFinding(relocationId: string, ctx: DeadLetterContext, err: unknown): Finding {

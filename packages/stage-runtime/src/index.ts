@@ -5,3 +5,7 @@ export * from './retry.ts';
 export * from './stage.ts';
 export * from './topology.ts';
 export * from './dead-letter.ts';
+export * from './commit-ledger.ts';
+export * from './control.ts';
+export * from './dlq-limit.ts';
+export * from './progress.ts';

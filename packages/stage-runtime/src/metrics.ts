@@ -8,7 +8,7 @@ client.collectDefaultMetrics({ register: registry });
 export const metrics = {
   recordsProcessed: new client.Counter({
     name: 'relocate_records_processed_total',
-    help: 'Kafka records a stage processed, by outcome (ok or dlq)',
+    help: 'Kafka records a stage processed, by outcome: ok, dlq (failed), parked (behind a failed record of its relocation), skipped (cancelled relocation)',
     labelNames: ['stage', 'outcome'],
     registers: [registry],
   }),
@@ -25,6 +25,43 @@ export const metrics = {
     labelNames: ['stage'],
     registers: [registry],
   }),
+  // Named as kafka-lag-exporter names them, so existing dashboards and alerts apply; seen from inside the stage.
+  groupOffset: new client.Gauge({
+    name: 'kafka_consumergroup_group_offset',
+    help: 'Next offset the stage will process on a partition it owns',
+    labelNames: ['group', 'topic', 'partition'],
+    registers: [registry],
+  }),
+  groupLag: new client.Gauge({
+    name: 'kafka_consumergroup_group_lag',
+    help: 'Records on a partition the stage owns that it has not processed yet (log-end offset minus next offset)',
+    labelNames: ['group', 'topic', 'partition'],
+    registers: [registry],
+  }),
+  groupLagSeconds: new client.Gauge({
+    name: 'kafka_consumergroup_group_lag_seconds',
+    help: 'Age of the oldest record not processed yet on a partition the stage owns, from its timestamp',
+    labelNames: ['group', 'topic', 'partition'],
+    registers: [registry],
+  }),
+  latestOffset: new client.Gauge({
+    name: 'kafka_partition_latest_offset',
+    help: 'Log-end offset of a partition the stage owns, as of its last fetch',
+    labelNames: ['topic', 'partition'],
+    registers: [registry],
+  }),
+  pausedPartitions: new client.Gauge({
+    name: 'relocate_paused_partitions',
+    help: 'Partitions a stage holds because the next record on them belongs to a paused relocation',
+    labelNames: ['stage'],
+    registers: [registry],
+  }),
+  stageHalted: new client.Gauge({
+    name: 'relocate_stage_halted',
+    help: '1 when the stage stopped because its DLQ limit was exceeded',
+    labelNames: ['stage'],
+    registers: [registry],
+  }),
   retries: new client.Counter({
     name: 'relocate_retries_total',
     help: 'Retries of a record after a retriable failure',
@@ -33,7 +70,7 @@ export const metrics = {
   }),
 };
 
-export interface HealthReport { healthy: boolean; stages: Record<string, string> }
+export interface HealthReport { healthy: boolean; stages: Record<string, string>; halted?: Record<string, string | undefined> }
 
 /** Serves /metrics (Prometheus) and /healthz (200 when every hosted stage is running). */
 export async function startMonitoringServer(port: number, health: () => HealthReport): Promise<{ server: Server; port: number }> {

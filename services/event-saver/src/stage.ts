@@ -1,5 +1,5 @@
 import { payloadOf, type PipelineRecord, type Topics } from '@relocate/codec';
-import { getRelocation, type Pool, withTransaction } from '@relocate/database';
+import { failedForGood, type Pool, withTransaction } from '@relocate/database';
 import type { ModelGraph } from '@relocate/domain';
 import type { Output, StageDefinition, StageMessage } from '@relocate/stage-runtime';
 import { completeRelocation } from './complete.ts';
@@ -20,7 +20,7 @@ export function eventSaverStage(deps: EventSaverDeps): StageDefinition<PipelineR
       const id = value.relocationId;
       const events = payloadOf(value.payload, 'relocate.EventBatch');
       if (events) {
-        if ((await getRelocation(deps.pool, id))?.status === 'failure') return []; // its rows are removed at the end
+        if (await failedForGood(deps.pool, id)) return []; // its rows are removed at the end
         const now = Date.now();
         const normalized = events.events.map((text, i) => normalizeEvent(JSON.parse(text) as Record<string, unknown>, events.ordinal + i, now));
         const pending = await withTransaction(deps.pool, (client) => saveEvents(client, id, normalized));

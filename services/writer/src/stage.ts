@@ -1,5 +1,5 @@
 import { type ModelBatch, payloadOf, type PipelineRecord, type Topics } from '@relocate/codec';
-import { getRelocation, recordFindings, type Pool, withTransaction } from '@relocate/database';
+import { failedForGood, recordFindings, type Pool, withTransaction } from '@relocate/database';
 import type { Finding, ModelGraph } from '@relocate/domain';
 import { type Output, pipelineOutput, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 import { BatchWriter, deferredModels, writeForRelocation } from '@relocate/model-writer';
@@ -29,7 +29,7 @@ export function writerStage(deps: WriterDeps): StageDefinition<PipelineRecord> {
       if (models) return writeModels(id, models);
       const events = payloadOf(value.payload, 'relocate.EventBatch');
       if (events) {
-        if ((await getRelocation(deps.pool, id))?.status === 'failure') return [];
+        if (await failedForGood(deps.pool, id)) return [];
         const remapped = await withTransaction(deps.pool, async (client) => {
           const r = await remapEventProjects(client, id, events);
           await recordFindings(client, r.dropped.map((d): Finding => ({
