@@ -62,6 +62,12 @@ export const metrics = {
     labelNames: ['stage'],
     registers: [registry],
   }),
+  rereads: new client.Counter({
+    name: 'relocate_rereads_total',
+    help: 'Times a stage went back to the oldest held record of a partition after a failure mid-run',
+    labelNames: ['stage'],
+    registers: [registry],
+  }),
   retries: new client.Counter({
     name: 'relocate_retries_total',
     help: 'Retries of a record after a retriable failure',

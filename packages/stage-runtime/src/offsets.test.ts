@@ -30,3 +30,22 @@ test('the oldest of several holds wins', () => {
   o.release('b');
   assert.equal(o.committable(), '5');
 });
+
+test('a rewind goes back to the oldest hold and commits nothing past it', () => {
+  const o = new PartitionOffsets();
+  o.processed('3');
+  o.hold('a', '4');
+  o.processed('4');
+  o.hold('b', '5');
+  o.processed('7');
+  assert.equal(o.rewind('7'), '4');
+  assert.equal(o.committable(), '4');
+  assert.equal(o.isHeld('a'), false);
+});
+
+test('a rewind with nothing held goes back to the record itself', () => {
+  const o = new PartitionOffsets();
+  o.processed('9');
+  assert.equal(o.rewind('10'), '10');
+  assert.equal(o.committable(), '10');
+});

@@ -23,6 +23,18 @@ export class PartitionOffsets {
     return this.heldFrom.has(key);
   }
 
+  /**
+   * Forget every hold and go back to the oldest held record (or the given offset when nothing is held): the
+   * partition is read again from there. Returns that offset.
+   */
+  rewind(offset: string): string {
+    let from = BigInt(offset);
+    for (const held of this.heldFrom.values()) if (held < from) from = held;
+    this.heldFrom.clear();
+    this.processedUpTo = from;
+    return from.toString();
+  }
+
   /** The next offset to commit, or undefined when nothing new is safe. */
   committable(): string | undefined {
     if (this.processedUpTo === undefined) return undefined;

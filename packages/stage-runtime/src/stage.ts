@@ -14,6 +14,21 @@ import { PartitionOffsets } from './offsets.ts';
 import { BatchProgress, isEndMarker } from './progress.ts';
 import { isRetriable, withRetry, type RetryPolicy } from './retry.ts';
 
+/**
+ * A stateful handler lost its memory of a partition (an error in the middle of a held run of records): the
+ * runtime drops the partition's holds, goes back to the oldest held record after a pause, and reads on from there.
+ */
+export class ReadAgainError extends Error {
+  override name = 'ReadAgainError';
+  /** Never retried on its own record: the runtime goes back to where the handler's memory began. */
+  readonly retriable = false;
+  readonly delayMs: number;
+  constructor(cause: unknown, delayMs: number) {
+    super(`read again from the oldest held record: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.delayMs = delayMs;
+  }
+}
+
 export interface Output { topic: string; key: string; value: object; headers?: IHeaders }
 
 export interface StageMessage<T> { key: string; value: T; topic: string; partition: number; offset: string; headers: IHeaders }
@@ -34,6 +49,8 @@ export interface StageDefinition<T> {
   process(message: StageMessage<T>, ctx: StageContext): Promise<Output[]>;
   /** Partitions may move to another instance: drop per-partition memory; uncommitted records are re-read. */
   onRebalance?(): void;
+  /** The partition is read again from its oldest held record (see ReadAgainError): drop what memory holds of it. */
+  onRewind?(partition: number): void;
 }
 
 export interface StageDeps {
@@ -198,6 +215,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
       dlqLimit.valid(topic, partition);
       metrics.recordsProcessed.inc({ stage: def.stage, outcome: 'ok' });
     } catch (err) {
+      if (err instanceof ReadAgainError) throw err;
       if (isRetriable(err) && state === 'stopping') throw err; // leave it uncommitted for the next owner
       await deadLetter(topic, partition, message, key, err);
     }
@@ -253,6 +271,16 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
           } catch (err) {
             if (err instanceof DlqLimitExceededError) {
               limitExceeded = err;
+              break;
+            }
+            if (err instanceof ReadAgainError) {
+              // The handler's memory of this partition is gone with the failure: read it again from the oldest hold.
+              const from = tracker.rewind(message.offset);
+              def.onRewind?.(batch.partition);
+              metrics.rereads.inc({ stage: def.stage });
+              log.warn({ err: err.cause, partition: batch.partition, from, delayMs: err.delayMs }, 'reading the partition again from its oldest held record');
+              await new Promise((r) => setTimeout(r, err.delayMs));
+              consumer.seek({ topic: batch.topic, partition: batch.partition, offset: from });
               break;
             }
             throw err;

@@ -124,10 +124,10 @@ export class RelocationAssembly {
   /** Parses the export; each record goes to `observe` (a filter's first pass) or, by default, into batches. */
   private async consumeExport(items: Readable, observe?: (r: ExportRecord) => void): Promise<void> {
     const filtered: Array<{ model: string; pk: number; reason: string }> = [];
-    const emit = async (batch: ModelBatch): Promise<void> => {
+    const emit = (batch: ModelBatch): Promise<void> => sinking(async () => {
       if (filtered.length > 0) await this.sink.filtered(filtered.splice(0));
       await this.sink.models(batch);
-    };
+    });
     try {
       for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
         const record = validateRecord(item.value, item.key);
@@ -145,9 +145,9 @@ export class RelocationAssembly {
       }
       const last = this.batcher.flush();
       if (last) await emit(last);
-      if (filtered.length > 0) await this.sink.filtered(filtered.splice(0));
+      if (filtered.length > 0) await sinking(() => this.sink.filtered(filtered.splice(0)));
     } catch (err) {
-      this.failure = err instanceof BadInputError ? err : new BadInputError({
+      this.failure = err instanceof SinkFailure ? err.cause : err instanceof BadInputError ? err : new BadInputError({
         kind: 'DeserializationFailed', model: null, pk: null, field: null,
         reason: `the export is not a valid JSON array of records: ${(err as Error).message} (${this.batcher.records} records were read before it)`,
       });
@@ -162,7 +162,7 @@ export class RelocationAssembly {
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
       this.eventBatches++;
-      await this.sink.events({ ordinal: first, projectsRemapped: false, events: batch });
+      await sinking(() => this.sink.events({ ordinal: first, projectsRemapped: false, events: batch }));
       first += batch.length;
       batch = [];
       bytes = 0;
@@ -185,13 +185,30 @@ export class RelocationAssembly {
       }
       await flush();
     } catch (err) {
-      this.failure = err;
+      this.failure = err instanceof SinkFailure ? err.cause : err;
       this.input.resume();
     }
   }
 
   private throwIfFailed(): void {
     if (this.failure) throw this.failure;
+  }
+}
+
+/** Marks a failure of handing records on (Kafka, the database), so it is never mistaken for a parse error. */
+class SinkFailure extends Error {
+  override readonly cause: unknown;
+  constructor(cause: unknown) {
+    super('handing records on failed');
+    this.cause = cause;
+  }
+}
+
+async function sinking(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    throw new SinkFailure(err);
   }
 }
 

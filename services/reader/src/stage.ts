@@ -1,7 +1,7 @@
 import type { ExportChunk, Topics } from '@relocate/codec';
 import { failRelocation, getRelocation, recordFindings, restartRelocation, startRelocation, type Pool } from '@relocate/database';
 import { BadInputError, describeFinding, type Finding } from '@relocate/domain';
-import { type Output, pipelineOutput, type StageContext, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
+import { type Output, pipelineOutput, ReadAgainError, type StageContext, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 import { RelocationAssembly } from './assembly.ts';
 import { ExportFilter } from './filters.ts';
 
@@ -15,10 +15,12 @@ const chunkError = (relocationId: string, reason: string): BadInputError =>
  * restart re-reads the relocation from its first chunk; downstream writes are idempotent per batch.
  */
 export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
-  const assemblies = new Map<string, RelocationAssembly>();
+  const assemblies = new Map<string, { assembly: RelocationAssembly; partition: number }>();
+  // Times each relocation was read again after a failure mid-read; past the limit it fails for good.
+  const rereads = new Map<string, number>();
   const pipeline = pipelineOutput(deps.topics.models, 'reader');
 
-  const begin = async (chunk: ExportChunk, ctx: StageContext): Promise<RelocationAssembly> => {
+  const begin = async (chunk: ExportChunk, partition: number, ctx: StageContext): Promise<RelocationAssembly> => {
     if (!chunk.options) throw chunkError(chunk.relocationId, 'the first export chunk carries no import options');
     const existing = await getRelocation(deps.pool, chunk.relocationId);
     if (existing) await restartRelocation(deps.pool, chunk.relocationId);
@@ -30,12 +32,13 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
         relocationId: chunk.relocationId, stage: 'reader', severity: 'warning', kind: 'FilteredOut', model: r.model, pk: r.pk, field: null, reason: r.reason,
       }))),
     }, ExportFilter.of(chunk.options));
-    assemblies.set(chunk.relocationId, assembly);
+    assemblies.set(chunk.relocationId, { assembly, partition });
     return assembly;
   };
 
   const finish = (id: string, a: RelocationAssembly, ctx: StageContext): Output[] => {
     assemblies.delete(id);
+    rereads.delete(id);
     ctx.release();
     return [pipeline(id, {
       'relocate.RelocationEnd': { modelBatches: a.batcher.batches, eventBatches: a.eventBatches, records: a.batcher.records, events: a.eventCount },
@@ -46,13 +49,16 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
     stage: 'reader',
     inputTopic: deps.topics.exports,
     onRebalance: () => assemblies.clear(),
-    async process({ value: chunk }: StageMessage<ExportChunk>, ctx): Promise<Output[]> {
+    onRewind: (partition) => {
+      for (const [id, a] of assemblies) if (a.partition === partition) assemblies.delete(id);
+    },
+    async process({ value: chunk, partition }: StageMessage<ExportChunk>, ctx): Promise<Output[]> {
       const id = chunk.relocationId;
-      let assembly = assemblies.get(id);
+      let assembly = assemblies.get(id)?.assembly;
       if (chunk.part === 'EXPORT' && chunk.seq === 0) {
         if (assembly) ctx.log.warn({ relocationId: id }, 'export restarted from its first chunk; reading it again');
         ctx.hold();
-        assembly = await begin(chunk, ctx);
+        assembly = await begin(chunk, partition, ctx);
       } else if (!assembly) {
         // A chunk whose relocation is not being read: its start lies before the committed offset (it was read
         // before a restart) or its relocation already failed. Either way there is nothing left to do with it.
@@ -72,8 +78,17 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
         }
         await assembly.endEvents();
         return finish(id, assembly, ctx);
-      } catch (err) {
+      } catch (caught) {
         assemblies.delete(id);
+        let err = caught;
+        if (!(err instanceof BadInputError)) {
+          // Kafka or the database failed mid-read: the parse state is gone, so the relocation is read again from
+          // its first chunk, with a growing pause; a failure that persists fails the relocation.
+          const attempt = (rereads.get(id) ?? 0) + 1;
+          rereads.set(id, attempt);
+          if (attempt <= maxRereads) throw new ReadAgainError(err, Math.min(30_000, 500 * 2 ** (attempt - 1)));
+          err = new BadInputError({ kind: 'ReadFailed', model: null, pk: null, field: null, reason: `reading the export failed ${attempt} times; last: ${err instanceof Error ? err.message : String(err)}` });
+        }
         ctx.release();
         if (err instanceof BadInputError) {
           // Recorded before the end marker leaves, so no later stage can see the relocation as healthy.
@@ -87,3 +102,5 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
     },
   };
 }
+
+const maxRereads = 5;
