@@ -105,6 +105,7 @@ test('two relocations racing for one organization slug end with two distinct res
     [finals],
   );
   assert.deepEqual(rows.map((r) => r.slug), [...finals].sort());
+  assert.equal(await rowCount(world.connections.pool, 'sentry_organizationslugreservation WHERE reservation_type = 2'), 0, 'the temporary aliases were swapped for primaries');
 });
 
 test('replaying every stage from the start of its input changes neither the database nor the eventstream', async () => {

@@ -1,32 +1,13 @@
 import type { SlugDecision, SlugReserved } from '@relocate/codec';
-import { type Client, primaryReservation, primaryReservationOf, uniqueOrganizationSlug } from '@relocate/database';
-
-// Each retry draws a new random suffix; 10 lost races in a row means something else is wrong.
-const maxAttempts = 10;
+import { type Client, makeSlugPrimary } from '@relocate/database';
 
 /**
- * Reserves the decided slug (the reservation's unique slug arbitrates between relocations racing for it),
- * then makes it the organization's slug. A lost race picks another slug. Idempotent: an organization with a
- * PRIMARY reservation keeps it.
+ * Makes the claimed slug final: the alias reservation becomes the organization's PRIMARY one and the organization
+ * takes the slug (the rest of Sentry's bulk_create_organization_slugs). The PrimaryKeyMap follows, so org auth
+ * tokens written later embed the final slug. A replay changes nothing.
  */
 export async function reserveSlug(client: Client, relocationId: string, d: SlugDecision): Promise<SlugReserved> {
-  let finalSlug: string | undefined;
-  let candidate = d.candidateSlug;
-  for (let attempt = 1; ; attempt++) {
-    finalSlug = await primaryReservationOf(client, d.organizationId);
-    if (finalSlug !== undefined) break;
-    const { rowCount } = await client.query(
-      `INSERT INTO sentry_organizationslugreservation (slug, organization_id, user_id, reservation_type)
-       VALUES ($1, $2, NULL, $3) ON CONFLICT DO NOTHING`,
-      [candidate, d.organizationId, primaryReservation],
-    );
-    if ((rowCount ?? 0) > 0) {
-      finalSlug = candidate;
-      break;
-    }
-    if (attempt >= maxAttempts) throw new Error(`could not reserve a slug for organization ${d.organizationId} after ${maxAttempts} attempts`);
-    candidate = await uniqueOrganizationSlug(client, d.requestedSlug, d.organizationId);
-  }
+  const finalSlug = await makeSlugPrimary(client, d.organizationId, d.requestedSlug);
   await client.query('UPDATE sentry_organization SET slug = $1 WHERE id = $2 AND slug <> $1', [finalSlug, d.organizationId]);
   await client.query(
     `UPDATE relocate.pk_map SET slug = $1 WHERE relocation_id = $2 AND model = 'sentry.organization' AND old_pk = $3`,

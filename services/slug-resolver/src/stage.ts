@@ -1,12 +1,13 @@
 import { payloadOf, type PipelineRecord, type SlugDecision, type Topics } from '@relocate/codec';
-import { primaryReservationOf, uniqueOrganizationSlug, type Pool } from '@relocate/database';
+import { claimOrganizationSlug, type Pool } from '@relocate/database';
 import { type Output, pipelineOutput, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 
 export interface SlugResolverDeps { pool: Pool; topics: Topics }
 
 /**
- * slug-resolver: written -> slugs. Decides each written organization's final slug (Sentry's
- * resolve_org_slugs_from_pk_map); other written batches end here, events and the end marker pass on.
+ * slug-resolver: written -> slugs. Decides each written organization's final slug by Sentry's rule and claims it
+ * with a temporary alias reservation (resolve_org_slugs_from_pk_map); other written batches end here, events and
+ * the end marker pass on.
  */
 export function slugResolverStage(deps: SlugResolverDeps): StageDefinition<PipelineRecord> {
   const out = pipelineOutput(deps.topics.slugs, 'slug-resolver');
@@ -23,8 +24,8 @@ export function slugResolverStage(deps: SlugResolverDeps): StageDefinition<Pipel
       for (const e of written.entries) {
         if (e.kind !== 'INSERTED') continue;
         const requested = e.slug ?? '';
-        // A replay finds the slug already reserved and decides the same again.
-        const candidate = (await primaryReservationOf(deps.pool, e.newPk)) ?? (await uniqueOrganizationSlug(deps.pool, requested, e.newPk));
+        // A replay finds the slug already claimed and decides the same again.
+        const candidate = await claimOrganizationSlug(deps.pool, e.newPk, requested);
         const decision: SlugDecision = { organizationId: e.newPk, oldPk: e.oldPk, requestedSlug: requested, candidateSlug: candidate };
         decisions.push(out(id, { 'relocate.SlugDecision': decision }));
       }
