@@ -94,7 +94,11 @@ test('a DLQ replay after fixing the cause ends in the state of a clean run', asy
 test('retry re-runs a failed relocation from the stage that failed it, and no stage before', async () => {
   const { world } = await poisonedRun('replay_retry', importChunks);
   const readerIn = async (): Promise<number | undefined> => (await relocationView(world.connections.pool, relocationId))?.stages.find((s) => s.stage === 'reader')?.recordsIn;
-  const before = await readerIn();
+  // Counts reach the record through the relocations topic: wait until the reader's run is projected as done.
+  const before = await eventually('the reader to be done', async () => {
+    const reader = (await relocationView(world.connections.pool, relocationId))?.stages.find((s) => s.stage === 'reader');
+    return reader?.state === 'done' ? reader.recordsIn : undefined;
+  });
   await world.connections.pool.query(fixCause(importChunks));
   const retry = await runCli(['retry', relocationId, '--json'], world.env);
   assert.equal(retry.code, 0, retry.stderr.slice(-2000));
