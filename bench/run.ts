@@ -22,8 +22,9 @@ import { resultTable } from './table.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = `usage: npm run bench -- [--rows 10k,100k,1M] [--size 1GB] [--contestants copy,baseline,relocate] [--seed N]
-                     [--out bench/results] [--work DIR] [--cpu-prof DIR]
-Without --rows or --size it runs 100k rows. --cpu-prof writes a V8 CPU profile of the relocate contestant to DIR.`;
+                     [--out bench/results] [--work DIR] [--cpu-prof DIR] [--trace-sql]
+Without --rows or --size it runs 100k rows. For profiling runs (they slow relocate down, so keep their --out apart):
+--cpu-prof writes a V8 CPU profile of the relocate contestant to DIR; --trace-sql times relocate's queries.`;
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: path.join(root, 'bench', 'results') },
     work: { type: 'string', default: path.join(tmpdir(), 'relocate-bench') },
     'cpu-prof': { type: 'string' },
+    'trace-sql': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -63,7 +65,7 @@ const databaseOf = (c: ContestantName): string => {
 function runContestant(c: ContestantName, written: WrittenExport): Promise<ContestantResult> {
   const profile = c === 'relocate' && values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'bench', 'contestants', `${c === 'baseline' ? 'row-at-a-time' : c === 'copy' ? 'copy-bound' : 'relocate'}.ts`),
-    '--export', written.exportPath, '--events', written.eventsPath, '--rows', String(written.rows)], {
+    '--export', written.exportPath, '--events', written.eventsPath, '--rows', String(written.rows), ...(c === 'relocate' && values['trace-sql'] ? ['--trace-sql'] : [])], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
@@ -153,7 +155,9 @@ async function main(): Promise<void> {
   const run: BenchRun = { startedAt, command, machine, sizes: results };
   const file = path.join(values.out, `${startedAt.replace(/[:.]/g, '-')}-${results.map((r) => r.rows).join('-')}.json`);
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
-  const runs = readdirSync(values.out).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(values.out, f), 'utf8')) as BenchRun);
+  const runs = readdirSync(values.out).filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(path.join(values.out, f), 'utf8')) as BenchRun)
+    .filter((r) => Array.isArray(r.sizes));
   const plot = path.join(values.out, 'throughput.svg');
   writeFileSync(plot, throughputSvg(latestPoints(runs), `${machine.cpus} CPUs ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, PostgreSQL ${machine.postgres}, local Kafka`));
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), plot)}\n`);

@@ -44,5 +44,12 @@ export function resultTable(size: SizeResult): string {
     out.push('', `${c.contestant}: time per stage (stages run concurrently; busy = sum of relocate_batch_duration_seconds; starting the stages took ${((c.startupMs ?? 0) / 1000).toFixed(1)} s before the clock)`, '',
       render(['stage', 'busy', 'share of stage time', 'busy / wall', 'Kafka records', 'fetch batches'], stageRows));
   }
+  for (const c of size.contestants) {
+    if (!c.statements) continue;
+    out.push('', `${c.contestant}: slowest statements (--trace-sql; latency of each call, overlapping across stages)`, '',
+      render(['statement', 'total', 'calls', 'mean'], c.statements.slice(0, 15).map((s) => [
+        s.sql.slice(0, 110), `${(s.totalMs / 1000).toFixed(1)} s`, count(s.calls), `${(s.totalMs / s.calls).toFixed(2)} ms`,
+      ])));
+  }
   return out.join('\n');
 }

@@ -18,6 +18,8 @@ export interface ContestantResult {
   stages?: Record<string, { busySeconds: number; batches: number; records: number }>;
   /** relocate only, not in wallMs: starting the five stages until every consumer group has its member. */
   startupMs?: number;
+  /** relocate with --trace-sql only: latency per statement shape, the slowest first. */
+  statements?: Array<{ sql: string; calls: number; totalMs: number }>;
   /** Set by the runner: the machine's 1-minute load average before and after the contestant ran. */
   loadAverage?: [number, number];
 }
@@ -25,13 +27,13 @@ export interface ContestantResult {
 export const contestantNames = ['copy', 'baseline', 'relocate'] as const;
 export type ContestantName = (typeof contestantNames)[number];
 
-export interface ContestantInput { exportPath: string; eventsPath: string; rows: number }
+export interface ContestantInput { exportPath: string; eventsPath: string; rows: number; traceSql: boolean }
 
 /** The files a contestant imports, as the runner passes them. */
 export function contestantInput(): ContestantInput {
-  const { values } = parseArgs({ options: { export: { type: 'string' }, events: { type: 'string' }, rows: { type: 'string' } } });
-  if (!values.export || !values.events || !values.rows) throw new Error('a contestant takes --export <file> --events <file> --rows <n>');
-  return { exportPath: values.export, eventsPath: values.events, rows: Number(values.rows) };
+  const { values } = parseArgs({ options: { export: { type: 'string' }, events: { type: 'string' }, rows: { type: 'string' }, 'trace-sql': { type: 'boolean', default: false } } });
+  if (!values.export || !values.events || !values.rows) throw new Error('a contestant takes --export <file> --events <file> --rows <n> [--trace-sql]');
+  return { exportPath: values.export, eventsPath: values.events, rows: Number(values.rows), traceSql: values['trace-sql'] };
 }
 
 /** Drops and creates the database a URL names, then applies the project's migrations to it. */

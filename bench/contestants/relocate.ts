@@ -11,6 +11,7 @@ import { stageNames } from '@relocate/codec';
 import { connect, disconnect, hostStages, liveStages, runImport } from '@relocate/pipeline';
 import { metrics } from '@relocate/stage-runtime';
 import { contestantInput, countTables, freshDatabase, peakRssBytes, report, timed } from './contestant.ts';
+import { traceQueries } from './sql-trace.ts';
 
 /** Busy seconds, batches and records per stage, from the stage runtime's own metrics (relocate_batch_duration_seconds). */
 async function stageTimes(): Promise<Record<string, { busySeconds: number; batches: number; records: number }>> {
@@ -29,6 +30,7 @@ async function stageTimes(): Promise<Record<string, { busySeconds: number; batch
 
 report(async () => {
   const input = contestantInput();
+  const statements = input.traceSql ? traceQueries() : undefined;
   const config = loadConfig();
   await (await freshDatabase(config.databaseUrl)).end();
   const c = await connect(config, createLogger('bench-relocate', config.logLevel));
@@ -55,6 +57,7 @@ report(async () => {
       tables: await countTables(c.pool),
       stages: await stageTimes(),
       startupMs,
+      ...(statements ? { statements: statements().slice(0, 30) } : {}),
     };
   } finally {
     await hosted.stop();
