@@ -50,12 +50,21 @@ export function mapRecord(graph: ModelGraph, json: Set<string>, pks: PkMap, r: E
   return { table: relations.tableName, columns, values };
 }
 
-/** The uniques of a model as columns and values, first the ones with no null: what a collision check looks for. */
-export function collisionKey(graph: ModelGraph, row: MappedRow, model: string): { columns: string[]; values: unknown[] } | undefined {
-  for (const unique of graph.get(model)?.uniques ?? []) {
-    const columns = unique.map((f) => (graph.get(model)?.foreignKeys.has(f) ? columnOf(f) : f));
+// Unique keys the schema compares case-insensitively (a unique index on lower(column)), as Sentry's CIEmailField.
+const caseInsensitive = new Set(['sentry_email.email']);
+
+/**
+ * The collision check for a row: a WHERE clause over the model's first unique key with no null in this row, written
+ * so that the key's unique index serves it.
+ */
+export function collisionKey(graph: ModelGraph, row: MappedRow, model: string): { where: string; values: unknown[] } | undefined {
+  const relations = graph.get(model);
+  for (const unique of relations?.uniques ?? []) {
+    const columns = unique.map((f) => (relations?.foreignKeys.has(f) ? columnOf(f) : f));
     const values = columns.map((c) => row.values[row.columns.indexOf(c)]);
-    if (values.every((v) => v !== null && v !== undefined)) return { columns, values };
+    if (values.some((v) => v === null || v === undefined)) continue;
+    const where = columns.map((c, i) => (caseInsensitive.has(`${row.table}.${c}`) ? `lower(${c}) = lower($${i + 1})` : `${c} = $${i + 1}`)).join(' AND ');
+    return { where, values };
   }
   return undefined;
 }

@@ -57,7 +57,7 @@ report(async () => {
         const row = mapRecord(graph, json, pks, r);
         const key = collisionKey(graph, row, r.model);
         const existing = key
-          ? await one(`SELECT id FROM ${row.table} WHERE ${key.columns.map((c, i) => `${c} = $${i + 1}`).join(' AND ')} LIMIT 1`, key.values)
+          ? await one(`SELECT id FROM ${row.table} WHERE ${key.where} LIMIT 1`, key.values)
           : undefined;
         const id = existing ?? await one(
           `INSERT INTO ${row.table} (${row.columns.join(', ')}) VALUES (${row.columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
