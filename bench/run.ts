@@ -61,10 +61,12 @@ const databaseOf = (c: ContestantName): string => {
   return config.databaseUrl.replace(/\/[^/]*$/, `/${base}_bench_${c}`);
 };
 
+const contestantFiles: Record<ContestantName, string> = { copy: 'copy-bound.ts', baseline: 'row-at-a-time.ts', relocate: 'relocate.ts' };
+
 /** Runs one contestant in its own process, so its peak RSS and CPU are its own. */
 function runContestant(c: ContestantName, written: WrittenExport): Promise<ContestantResult> {
   const profile = c === 'relocate' && values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'bench', 'contestants', `${c === 'baseline' ? 'row-at-a-time' : c === 'copy' ? 'copy-bound' : 'relocate'}.ts`),
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'bench', 'contestants', contestantFiles[c]),
     '--export', written.exportPath, '--events', written.eventsPath, '--rows', String(written.rows), ...(c === 'relocate' && values['trace-sql'] ? ['--trace-sql'] : [])], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
