@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createPool, migrate, type Pool } from '@relocate/database';
+
+/** What a contestant reports on the last line of its stdout; the runner reads nothing else from it. */
+export interface ContestantResult {
+  contestant: ContestantName;
+  /** Export records plus events that went in. */
+  rows: number;
+  wallMs: number;
+  /** Peak resident set size of the contestant's process (getrusage maxrss). */
+  peakRssBytes: number;
+  /** CPU this Node process spent in the timed section; the rest of the wall time is waiting (database, Kafka). */
+  cpuMs: number;
+  /** Rows per table afterwards: every contestant must have written the same. */
+  tables: Record<string, number>;
+  /** relocate only: busy time per stage (sum of relocate_batch_duration_seconds) and records it processed. */
+  stages?: Record<string, { busySeconds: number; batches: number; records: number }>;
+  /** relocate only, not in wallMs: starting the five stages until every consumer group has its member. */
+  startupMs?: number;
+  /** relocate with --trace-sql only: latency per statement shape, the slowest first. */
+  statements?: Array<{ sql: string; calls: number; totalMs: number }>;
+  /** Set by the runner: the machine's 1-minute load average before and after the contestant ran. */
+  loadAverage?: [number, number];
+}
+
+export const contestantNames = ['copy', 'baseline', 'relocate'] as const;
+export type ContestantName = (typeof contestantNames)[number];
+
+export interface ContestantInput { exportPath: string; eventsPath: string; rows: number; traceSql: boolean }
+
+/** The files a contestant imports, as the runner passes them. */
+export function contestantInput(): ContestantInput {
+  const { values } = parseArgs({ options: { export: { type: 'string' }, events: { type: 'string' }, rows: { type: 'string' }, 'trace-sql': { type: 'boolean', default: false } } });
+  if (!values.export || !values.events || !values.rows) throw new Error('a contestant takes --export <file> --events <file> --rows <n> [--trace-sql]');
+  return { exportPath: values.export, eventsPath: values.events, rows: Number(values.rows), traceSql: values['trace-sql'] };
+}
+
+/** Drops and creates the database a URL names, then applies the project's migrations to it. */
+export async function freshDatabase(databaseUrl: string, poolSize = 2): Promise<Pool> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`benchmark database name must be lowercase letters, digits and _, got "${name}"`);
+  const admin = new pg.Client({ connectionString: databaseUrl.replace(/\/[^/]*$/, '/postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const pool = createPool(databaseUrl, poolSize);
+  await migrate(pool);
+  return pool;
+}
+
+/** The tables the benchmark compares: Sentry's rows and the saved events. */
+export const comparedTables = [
+  'auth_user', 'sentry_email', 'sentry_useremail', 'sentry_organization', 'sentry_organizationmember', 'sentry_team',
+  'sentry_organizationmember_teams', 'sentry_project', 'sentry_projectkey', 'sentry_projectoptions', 'sentry_option',
+  'sentry_release', 'sentry_environment', 'sentry_release_project', 'sentry_environmentproject', 'relocate.saved_event',
+] as const;
+
+export async function countTables(pool: Pool): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of comparedTables) {
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`);
+    out[t] = rows[0]?.n ?? 0;
+  }
+  return out;
+}
+
+/** Times fn, with the CPU this process spent on it. */
+export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; wallMs: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const result = await fn();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { result, wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+export function peakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/**
+ * Runs a contestant's main and prints its result as the last line of stdout; any failure exits non-zero. It exits
+ * explicitly so that a client library's lingering timer cannot hold the benchmark up.
+ */
+export function report(main: () => Promise<ContestantResult>): void {
+  main().then(
+    (result) => {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,174 @@
+/**
+ * `npm run bench`: three contestants import the same synthetic export, in the same run, on the same database
+ * server: the COPY bound, the row-at-a-time baseline, and relocate end to end. Prints a table, writes the JSON
+ * under bench/results/ and redraws the rows/s plot from every result there. Never a timed test: no thresholds.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '@relocate/config';
+import { createPool } from '@relocate/database';
+import { ModelGraph } from '@relocate/domain';
+import { parseBytes, parseRows, shapeForBytes, shapeForRows, writeExport, type WrittenExport } from '@relocate/export-generator';
+import { comparedTables, contestantNames, type ContestantName, type ContestantResult } from './contestants/contestant.ts';
+import { describeMachine, type Machine } from './machine.ts';
+import { latestPoints, throughputSvg } from './plot.ts';
+import { type BenchRun, contestantLabels, type SizeResult, withRatios } from './results.ts';
+import { resultTable } from './table.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const usage = `usage: npm run bench -- [--rows 10k,100k,1M] [--size 1GB] [--contestants copy,baseline,relocate] [--seed N]
+                     [--out bench/results] [--work DIR] [--cpu-prof DIR] [--trace-sql]
+Without --rows or --size it runs 100k rows. For profiling runs (they slow relocate down, so keep their --out apart):
+--cpu-prof writes a V8 CPU profile of the relocate contestant to DIR; --trace-sql times relocate's queries.`;
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string' },
+    size: { type: 'string' },
+    contestants: { type: 'string', default: contestantNames.join(',') },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string', default: path.join(root, 'bench', 'results') },
+    work: { type: 'string', default: path.join(tmpdir(), 'relocate-bench') },
+    'cpu-prof': { type: 'string' },
+    'trace-sql': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+
+const contestants = values.contestants.split(',').map((s) => s.trim()) as ContestantName[];
+for (const c of contestants) {
+  if (!contestantNames.includes(c)) throw new Error(`unknown contestant "${c}"; contestants are ${contestantNames.join(', ')}`);
+}
+const seed = Number(values.seed);
+const sizes = [
+  ...(values.rows ?? (values.size ? '' : '100k')).split(',').filter(Boolean).map((t) => ({ label: `${t} rows`, shape: shapeForRows(parseRows(t)) })),
+  ...(values.size ?? '').split(',').filter(Boolean).map((t) => ({ label: t, shape: shapeForBytes(parseBytes(t), seed) })),
+];
+
+const config = loadConfig();
+const runId = randomBytes(3).toString('hex');
+const databaseOf = (c: ContestantName): string => {
+  const base = new URL(config.databaseUrl).pathname.slice(1) || 'relocate';
+  return config.databaseUrl.replace(/\/[^/]*$/, `/${base}_bench_${c}`);
+};
+
+const contestantFiles: Record<ContestantName, string> = { copy: 'copy-bound.ts', baseline: 'row-at-a-time.ts', relocate: 'relocate.ts' };
+
+/** Runs one contestant in its own process, so its peak RSS and CPU are its own. */
+function runContestant(c: ContestantName, written: WrittenExport): Promise<ContestantResult> {
+  const profile = c === 'relocate' && values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'bench', 'contestants', contestantFiles[c]),
+    '--export', written.exportPath, '--events', written.eventsPath, '--rows', String(written.rows), ...(c === 'relocate' && values['trace-sql'] ? ['--trace-sql'] : [])], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseOf(c),
+      RELOCATE_TOPIC_PREFIX: `${config.topicPrefix}.bench.${runId}.${written.rows}`,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    },
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = out.trimEnd().split('\n').pop() ?? '';
+      if (code !== 0) return reject(new Error(`contestant ${c} exited with ${code}`));
+      try {
+        resolve(JSON.parse(last) as ContestantResult);
+      } catch {
+        reject(new Error(`contestant ${c} printed no result; its stdout ended with: ${last.slice(-300)}`));
+      }
+    });
+  });
+}
+
+/** Every contestant must have written the rows of the export; a fast wrong answer is no answer. */
+function checkSameRows(written: WrittenExport, results: ContestantResult[]): void {
+  const graph = ModelGraph.load();
+  const expected: Record<string, number> = { 'relocate.saved_event': written.events, sentry_option: 0 };
+  for (const [model, n] of Object.entries(written.models)) {
+    const table = graph.get(model)?.tableName;
+    // Options are Config scope: an organization-scope import leaves them out.
+    if (table && model !== 'sentry.option') expected[table] = n;
+  }
+  const first = results[0];
+  for (const r of results) {
+    for (const table of comparedTables) {
+      const got = r.tables[table];
+      const want = expected[table] ?? first?.tables[table];
+      if (got !== want) throw new Error(`contestant ${r.contestant} wrote ${got} rows to ${table}, expected ${want} (as ${expected[table] === undefined ? first?.contestant : 'the export holds'})`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const admin = createPool(config.databaseUrl.replace(/\/[^/]*$/, '/postgres'), 1);
+  let machine: Machine;
+  try {
+    machine = await describeMachine(admin);
+  } finally {
+    await admin.end();
+  }
+  const startedAt = new Date().toISOString();
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  process.stderr.write(`bench: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, PostgreSQL ${machine.postgres}\n`);
+  mkdirSync(values.work, { recursive: true });
+  const results: SizeResult[] = [];
+  for (const size of sizes) {
+    const dir = path.join(values.work, `${runId}-${size.label.replace(/\W+/g, '-')}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      process.stderr.write(`bench: generating ${size.label}...\n`);
+      const written = await writeExport({ shape: size.shape, seed, exportPath: path.join(dir, 'export.json'), eventsPath: path.join(dir, 'events.ndjson') });
+      const raw: ContestantResult[] = [];
+      for (const c of contestants) {
+        process.stderr.write(`bench: ${size.label}: ${contestantLabels[c]}...\n`);
+        // Other work on the machine skews a run; the load average before and after says how much there was.
+        const before = loadavg()[0] ?? 0;
+        const r = await runContestant(c, written);
+        raw.push({ ...r, loadAverage: [before, loadavg()[0] ?? 0] });
+        process.stderr.write(`bench: ${size.label}: ${c} took ${(r.wallMs / 1000).toFixed(1)} s\n`);
+      }
+      checkSameRows(written, raw);
+      const result: SizeResult = {
+        label: size.label, rows: written.rows, exportBytes: written.exportBytes, eventsBytes: written.eventsBytes,
+        models: written.models, events: written.events, seed, contestants: withRatios(raw),
+      };
+      results.push(result);
+      process.stdout.write(`\n${resultTable(result)}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  mkdirSync(values.out, { recursive: true });
+  const run: BenchRun = { startedAt, command, machine, sizes: results };
+  const file = path.join(values.out, `${startedAt.replace(/[:.]/g, '-')}-${results.map((r) => r.rows).join('-')}.json`);
+  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  const runs = readdirSync(values.out).filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(path.join(values.out, f), 'utf8')) as BenchRun)
+    .filter((r) => Array.isArray(r.sizes));
+  const plot = path.join(values.out, 'throughput.svg');
+  writeFileSync(plot, throughputSvg(latestPoints(runs), `${machine.cpus} CPUs ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, PostgreSQL ${machine.postgres}, local Kafka`));
+  process.stdout.write(`\nwrote ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), plot)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

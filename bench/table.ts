@@ -1,0 +1,55 @@
+import { stageNames } from '@relocate/codec';
+import type { SizeResult } from './results.ts';
+
+const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+const ratio = (v: number | null): string => (v === null ? '-' : v >= 10 ? `${v.toFixed(1)}x` : `${v.toFixed(2)}x`);
+const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function render(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** The result table of one export size, in Markdown so it pastes into a note as it is. */
+export function resultTable(size: SizeResult): string {
+  const header = ['contestant', 'rows', 'wall time', 'rows/s', 'vs COPY', 'vs baseline', 'peak RSS', 'CPU of its process', 'load avg'];
+  const rows = size.contestants.map((c) => [
+    c.contestant,
+    count(c.rows),
+    `${(c.wallMs / 1000).toFixed(1)} s`,
+    count(c.rowsPerSecond),
+    ratio(c.toCopy),
+    ratio(c.toBaseline),
+    mb(c.peakRssBytes),
+    `${((c.cpuMs / c.wallMs) * 100).toFixed(0)}%`,
+    c.loadAverage ? `${c.loadAverage[0].toFixed(1)} -> ${c.loadAverage[1].toFixed(1)}` : '-',
+  ]);
+  const out = [`${size.label}: ${count(size.rows)} rows (${count(size.rows - size.events)} records, ${count(size.events)} events), ${mb(size.exportBytes + size.eventsBytes)} of export`, '', render(header, rows)];
+  for (const c of size.contestants) {
+    if (!c.stages) continue;
+    const total = Object.values(c.stages).reduce((n, s) => n + s.busySeconds, 0);
+    const stages = c.stages;
+    const stageRows = stageNames.flatMap((stage) => {
+      const s = stages[stage];
+      return s ? [[
+        stage,
+        `${s.busySeconds.toFixed(1)} s`,
+        `${((s.busySeconds / total) * 100).toFixed(0)}%`,
+        `${((s.busySeconds / (c.wallMs / 1000)) * 100).toFixed(0)}%`,
+        count(s.records),
+        count(s.batches),
+      ]] : [];
+    });
+    out.push('', `${c.contestant}: time per stage (stages run concurrently; busy = sum of relocate_batch_duration_seconds; starting the stages took ${((c.startupMs ?? 0) / 1000).toFixed(1)} s before the clock)`, '',
+      render(['stage', 'busy', 'share of stage time', 'busy / wall', 'Kafka records', 'fetch batches'], stageRows));
+  }
+  for (const c of size.contestants) {
+    if (!c.statements) continue;
+    out.push('', `${c.contestant}: slowest statements (--trace-sql; latency of each call, overlapping across stages)`, '',
+      render(['statement', 'total', 'calls', 'mean'], c.statements.slice(0, 15).map((s) => [
+        s.sql.slice(0, 110), `${(s.totalMs / 1000).toFixed(1)} s`, count(s.calls), `${(s.totalMs / s.calls).toFixed(2)} ms`,
+      ])));
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,3 @@
+export * from './generate.ts';
+export * from './shape.ts';
+export * from './write.ts';
