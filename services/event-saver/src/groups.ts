@@ -4,52 +4,97 @@ import type { NormalizedEvent } from './normalize.ts';
 const levels: Record<string, number> = { fatal: 50, error: 40, warning: 30, info: 20, debug: 10 };
 
 export interface Grouping { groupId: number; isNew: boolean; isNewGroupEnvironment: boolean }
+export interface Placed { event: NormalizedEvent; releaseId: number | undefined; environmentId: number | undefined }
+
+/** First item per key, in order, with how many items share the key and their time range. */
+function firstPerKey<T>(items: T[], keyOf: (t: T) => string, at: (t: T) => number): Map<string, { first: T; count: number; min: number; max: number }> {
+  const out = new Map<string, { first: T; count: number; min: number; max: number }>();
+  for (const item of items) {
+    const t = at(item);
+    const seen = out.get(keyOf(item));
+    if (!seen) out.set(keyOf(item), { first: item, count: 1, min: t, max: t });
+    else Object.assign(seen, { count: seen.count + 1, min: Math.min(seen.min, t), max: Math.max(seen.max, t) });
+  }
+  return out;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
- * Sentry's _save_aggregate, reduced to what a relocation needs: the group hash finds or creates the group
- * (is_new when created), the group's environment link is created once (is_new_group_environment). Relocated
- * groups are never resolved, so no event is a regression. Called once per event that was not saved before.
+ * Sentry's _save_aggregate for a batch of events not saved before, set-based: each grouping hash finds or creates
+ * its group (is_new for the first event of a created group), each group's environment link is created once
+ * (is_new_group_environment for the first event of it), and new groups count towards their release's new groups
+ * and new issues. Relocated groups are never resolved, so no event is a regression.
  */
-export async function groupEvent(client: Client, e: NormalizedEvent, releaseId: number | undefined, environmentId: number | undefined): Promise<Grouping> {
-  const at = new Date(e.timestamp).toISOString();
-  const { rows: created } = await client.query<{ id: number }>(
-    'INSERT INTO sentry_grouphash (project_id, hash) VALUES ($1, $2) ON CONFLICT (project_id, hash) DO NOTHING RETURNING id',
-    [e.projectId, e.primaryHash],
+export async function groupEvents(client: Client, placed: Placed[]): Promise<Grouping[]> {
+  if (placed.length === 0) return [];
+  const hashKey = (p: Placed): string => `${p.event.projectId}:${p.event.primaryHash}`;
+  const hashes = [...firstPerKey(placed, hashKey, (p) => p.event.timestamp).values()];
+  const { rows: created } = await client.query<{ id: number; project_id: number; hash: string }>(
+    `INSERT INTO sentry_grouphash (project_id, hash) SELECT * FROM unnest($1::bigint[], $2::text[])
+     ON CONFLICT (project_id, hash) DO NOTHING RETURNING id, project_id, hash`,
+    [hashes.map((h) => h.first.event.projectId), hashes.map((h) => h.first.event.primaryHash)],
   );
-  let groupId: number;
-  const isNew = created.length > 0;
-  if (isNew) {
-    const { rows } = await client.query<{ id: number }>(
-      `INSERT INTO sentry_groupedmessage (project_id, first_release_id, message, level, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
-      [e.projectId, releaseId ?? null, e.message, levels[e.level] ?? 40, at],
+  const createdKeys = new Set(created.map((c) => `${c.project_id}:${c.hash}`));
+  const fresh = hashes.filter((h) => createdKeys.has(hashKey(h.first)));
+  const seen = hashes.filter((h) => !createdKeys.has(hashKey(h.first)));
+
+  if (fresh.length > 0) {
+    const { rows: ids } = await client.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('sentry_groupedmessage', 'id')) AS id FROM generate_series(1, $1)`, [fresh.length]);
+    const groupIds = ids.map((i) => i.id);
+    await client.query(
+      `INSERT INTO sentry_groupedmessage (id, project_id, first_release_id, message, level, times_seen, first_seen, last_seen)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::timestamptz[])`,
+      [groupIds, fresh.map((h) => h.first.event.projectId), fresh.map((h) => h.first.releaseId ?? null), fresh.map((h) => h.first.event.message),
+        fresh.map((h) => levels[h.first.event.level] ?? 40), fresh.map((h) => h.count), fresh.map((h) => iso(h.min)), fresh.map((h) => iso(h.max))],
     );
-    groupId = rows[0]?.id as number;
-    await client.query('UPDATE sentry_grouphash SET group_id = $1 WHERE id = $2', [groupId, created[0]?.id]);
-  } else {
-    const { rows } = await client.query<{ group_id: number }>(
-      `UPDATE sentry_groupedmessage g SET times_seen = times_seen + 1, last_seen = GREATEST(last_seen, $3), first_seen = LEAST(first_seen, $3)
-       FROM sentry_grouphash h WHERE h.project_id = $1 AND h.hash = $2 AND g.id = h.group_id RETURNING g.id AS group_id`,
-      [e.projectId, e.primaryHash, at],
+    await client.query(
+      `UPDATE sentry_grouphash gh SET group_id = x.g FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS x(p, h, g) WHERE gh.project_id = x.p AND gh.hash = x.h`,
+      [fresh.map((h) => h.first.event.projectId), fresh.map((h) => h.first.event.primaryHash), groupIds],
     );
-    groupId = rows[0]?.group_id as number;
   }
-  let isNewGroupEnvironment = false;
-  if (environmentId !== undefined) {
-    const { rowCount } = await client.query(
-      `INSERT INTO sentry_groupenvironment (group_id, environment_id, first_release_id, first_seen) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (group_id, environment_id) DO NOTHING`,
-      [groupId, environmentId, releaseId ?? null, at],
+  if (seen.length > 0) {
+    await client.query(
+      `UPDATE sentry_groupedmessage g SET times_seen = g.times_seen + x.c, first_seen = LEAST(g.first_seen, x.f), last_seen = GREATEST(g.last_seen, x.l)
+       FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS x(p, h, c, f, l)
+       JOIN sentry_grouphash gh ON gh.project_id = x.p AND gh.hash = x.h WHERE g.id = gh.group_id`,
+      [seen.map((h) => h.first.event.projectId), seen.map((h) => h.first.event.primaryHash), seen.map((h) => h.count), seen.map((h) => iso(h.min)), seen.map((h) => iso(h.max))],
     );
-    isNewGroupEnvironment = (rowCount ?? 0) > 0;
   }
-  if (isNew && releaseId !== undefined) {
-    await client.query('UPDATE sentry_release_project SET new_groups = new_groups + 1 WHERE project_id = $1 AND release_id = $2', [e.projectId, releaseId]);
-    if (environmentId !== undefined) {
-      await client.query(
-        'UPDATE sentry_releaseprojectenvironment SET new_issues_count = new_issues_count + 1 WHERE project_id = $1 AND release_id = $2 AND environment_id = $3',
-        [e.projectId, releaseId, environmentId],
-      );
-    }
+  const { rows: groupRows } = await client.query<{ project_id: number; hash: string; group_id: number }>(
+    `SELECT project_id, hash, group_id FROM sentry_grouphash WHERE (project_id, hash) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))`,
+    [hashes.map((h) => h.first.event.projectId), hashes.map((h) => h.first.event.primaryHash)],
+  );
+  const groupOf = new Map(groupRows.map((r) => [`${r.project_id}:${r.hash}`, r.group_id]));
+  const firstOfNewGroup = new Set(fresh.map((h) => h.first));
+
+  const withEnvironment = placed.filter((p) => p.environmentId !== undefined);
+  const envKey = (p: Placed): string => `${groupOf.get(hashKey(p))}:${p.environmentId}`;
+  const links = [...firstPerKey(withEnvironment, envKey, (p) => p.event.timestamp).values()];
+  const { rows: linked } = links.length === 0 ? { rows: [] } : await client.query<{ group_id: number; environment_id: number }>(
+    `INSERT INTO sentry_groupenvironment (group_id, environment_id, first_release_id, first_seen)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::timestamptz[]) ON CONFLICT (group_id, environment_id) DO NOTHING
+     RETURNING group_id, environment_id`,
+    [links.map((l) => groupOf.get(hashKey(l.first))), links.map((l) => l.first.environmentId), links.map((l) => l.first.releaseId ?? null), links.map((l) => iso(l.min))],
+  );
+  const newLinks = new Set(linked.map((l) => `${l.group_id}:${l.environment_id}`));
+  const firstOfNewLink = new Set(links.filter((l) => newLinks.has(envKey(l.first))).map((l) => l.first));
+
+  // New groups count once towards their first event's release, per project and per project environment.
+  const newInRelease = [...firstOfNewGroup].filter((p) => p.releaseId !== undefined);
+  if (newInRelease.length > 0) {
+    await client.query(
+      `UPDATE sentry_release_project rp SET new_groups = rp.new_groups + x.n
+       FROM (SELECT p, r, count(*)::int AS n FROM unnest($1::bigint[], $2::bigint[]) AS t(p, r) GROUP BY p, r) x WHERE rp.project_id = x.p AND rp.release_id = x.r`,
+      [newInRelease.map((p) => p.event.projectId), newInRelease.map((p) => p.releaseId)],
+    );
+    const inEnvironment = newInRelease.filter((p) => p.environmentId !== undefined);
+    await client.query(
+      `UPDATE sentry_releaseprojectenvironment rpe SET new_issues_count = rpe.new_issues_count + x.n
+       FROM (SELECT p, r, e, count(*)::int AS n FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS t(p, r, e) GROUP BY p, r, e) x
+       WHERE rpe.project_id = x.p AND rpe.release_id = x.r AND rpe.environment_id = x.e`,
+      [inEnvironment.map((p) => p.event.projectId), inEnvironment.map((p) => p.releaseId), inEnvironment.map((p) => p.environmentId)],
+    );
   }
-  return { groupId, isNew, isNewGroupEnvironment };
+  return placed.map((p) => ({ groupId: groupOf.get(hashKey(p)) as number, isNew: firstOfNewGroup.has(p), isNewGroupEnvironment: firstOfNewLink.has(p) }));
 }

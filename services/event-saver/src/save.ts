@@ -1,7 +1,7 @@
 import type { EventstreamInsert } from '@relocate/codec';
 import type { Client } from '@relocate/database';
 import { BadInputError } from '@relocate/domain';
-import { groupEvent } from './groups.ts';
+import { type Grouping, groupEvents } from './groups.ts';
 import type { NormalizedEvent } from './normalize.ts';
 
 /** Get-or-create by a unique key, returning the id for every key; one round trip each way. */
@@ -63,27 +63,44 @@ export async function saveEvents(client: Client, relocationId: string, events: N
     uniq(fresh.filter((e) => e.release).map((e): [number, number] => [e.projectId, releaseOf(e) as number])));
   await getOrCreate(client, 'sentry_environmentproject', ['project_id', 'environment_id'],
     uniq(fresh.filter((e) => e.environment).map((e): [number, number] => [e.projectId, environmentOf(e) as number])));
-  for (const e of fresh) {
-    const release = releaseOf(e);
-    const environment = environmentOf(e);
-    if (release === undefined || environment === undefined) continue;
-    const at = new Date(e.timestamp).toISOString();
+  // Release-environment links, one row per key with the batch's time range.
+  const placed = fresh.map((e) => ({ event: e, releaseId: releaseOf(e), environmentId: environmentOf(e) }));
+  const linked = placed.filter((p) => p.releaseId !== undefined && p.environmentId !== undefined);
+  const spans = new Map<string, { org: number; project: number; release: number; environment: number; first: number; last: number }>();
+  for (const p of linked) {
+    const key = `${p.event.projectId}:${p.releaseId}:${p.environmentId}`;
+    const s = spans.get(key);
+    if (s) Object.assign(s, { first: Math.min(s.first, p.event.timestamp), last: Math.max(s.last, p.event.timestamp) });
+    else spans.set(key, { org: org(p.event), project: p.event.projectId, release: p.releaseId as number, environment: p.environmentId as number, first: p.event.timestamp, last: p.event.timestamp });
+  }
+  const list = [...spans.values()];
+  const at = (ms: number): string => new Date(ms).toISOString();
+  const byOrg = new Map<string, (typeof list)[number]>();
+  for (const s of list) {
+    const key = `${s.org}:${s.release}:${s.environment}`;
+    const o = byOrg.get(key);
+    byOrg.set(key, o ? { ...o, first: Math.min(o.first, s.first), last: Math.max(o.last, s.last) } : s);
+  }
+  const orgSpans = [...byOrg.values()];
+  if (orgSpans.length > 0) {
     await client.query(
-      `INSERT INTO sentry_environmentrelease (organization_id, project_id, release_id, environment_id, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $5)
+      `INSERT INTO sentry_environmentrelease (organization_id, project_id, release_id, environment_id, first_seen, last_seen)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::timestamptz[], $6::timestamptz[])
        ON CONFLICT (organization_id, release_id, environment_id) DO UPDATE SET last_seen = GREATEST(sentry_environmentrelease.last_seen, EXCLUDED.last_seen)`,
-      [org(e), e.projectId, release, environment, at],
+      [orgSpans.map((s) => s.org), orgSpans.map((s) => s.project), orgSpans.map((s) => s.release), orgSpans.map((s) => s.environment), orgSpans.map((s) => at(s.first)), orgSpans.map((s) => at(s.last))],
     );
     await client.query(
-      `INSERT INTO sentry_releaseprojectenvironment (release_id, project_id, environment_id, first_seen, last_seen) VALUES ($1, $2, $3, $4, $4)
+      `INSERT INTO sentry_releaseprojectenvironment (release_id, project_id, environment_id, first_seen, last_seen)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])
        ON CONFLICT (project_id, release_id, environment_id) DO UPDATE SET last_seen = GREATEST(sentry_releaseprojectenvironment.last_seen, EXCLUDED.last_seen)`,
-      [release, e.projectId, environment, at],
+      [list.map((s) => s.release), list.map((s) => s.project), list.map((s) => s.environment), list.map((s) => at(s.first)), list.map((s) => at(s.last))],
     );
   }
 
-  const messages: EventstreamInsert[] = [];
-  for (const e of fresh) {
-    const g = await groupEvent(client, e, releaseOf(e), environmentOf(e));
-    messages.push({
+  const groupings = await groupEvents(client, placed);
+  const messages = fresh.map((e, i): EventstreamInsert => {
+    const g = groupings[i] as Grouping;
+    return {
       version: 2,
       type: 'insert',
       relocationId,
@@ -102,8 +119,8 @@ export async function saveEvents(client: Client, relocationId: string, events: N
       receivedTimestamp: e.received,
       retentionDays: 90,
       data: JSON.stringify(e.data),
-    });
-  }
+    };
+  });
   await client.query(
     `INSERT INTO relocate.saved_event (project_id, event_id, relocation_id, group_id, message)
      SELECT p, e, $1, g, m FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::jsonb[]) AS t(p, e, g, m)`,
