@@ -18,7 +18,7 @@ import { loadConfig } from '@relocate/config';
 import { createLogger } from '@relocate/logging';
 import { connect, type Connections, disconnect, hostStages, submitRelocation } from '@relocate/pipeline';
 import { parseRows, shapeForRows, writeExport, type WrittenExport } from '@relocate/export-generator';
-import { freshDatabase } from './contestants/contestant.ts';
+import { deleteTopicsWithPrefix, freshDatabase } from './contestants/contestant.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
@@ -86,11 +86,7 @@ async function drain(exports: WrittenExport[], writers: number): Promise<{ secon
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     })));
-    const admin = c.kafka.admin();
-    await admin.connect();
-    const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${config.topicPrefix}.`));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopicsWithPrefix(c.kafka, config.topicPrefix);
     await disconnect(c);
   }
 }

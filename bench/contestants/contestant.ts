@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import type { Kafka } from 'kafkajs';
 import { createPool, migrate, type Pool } from '@relocate/database';
 
 /** What a contestant reports on the last line of its stdout; the runner reads nothing else from it. */
@@ -98,4 +99,16 @@ export function report(main: () => Promise<ContestantResult>): void {
       process.exit(1);
     },
   );
+}
+
+/** A bench run's topics are its own (a fresh prefix per run): remove them so runs do not fill the broker. */
+export async function deleteTopicsWithPrefix(kafka: Kafka, prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
 }

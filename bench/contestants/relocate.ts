@@ -10,7 +10,7 @@ import { createLogger } from '@relocate/logging';
 import { stageNames } from '@relocate/codec';
 import { connect, disconnect, hostStages, liveStages, runImport } from '@relocate/pipeline';
 import { metrics } from '@relocate/stage-runtime';
-import { contestantInput, countTables, freshDatabase, peakRssBytes, report, timed } from './contestant.ts';
+import { contestantInput, countTables, deleteTopicsWithPrefix, freshDatabase, peakRssBytes, report, timed } from './contestant.ts';
 import { traceQueries } from './sql-trace.ts';
 
 /** Busy seconds, batches and records per stage, from the stage runtime's own metrics (relocate_batch_duration_seconds). */
@@ -61,12 +61,7 @@ report(async () => {
     };
   } finally {
     await hosted.stop();
-    // The benchmark's topics are its own (a fresh prefix per run): remove them so runs do not fill the broker.
-    const admin = c.kafka.admin();
-    await admin.connect();
-    const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${config.topicPrefix}.`));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopicsWithPrefix(c.kafka, config.topicPrefix);
     await disconnect(c);
   }
 });
