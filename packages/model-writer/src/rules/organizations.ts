@@ -53,8 +53,13 @@ export const project: ModelRule = {
     const { rows: taken } = await ctx.client.query<{ id: number }>('SELECT id FROM sentry_project WHERE id = ANY($1::bigint[])', [rows.map((r) => r.oldPk)]);
     const busy = new Set(taken.map((t) => t.id));
     const kept = new Set(rows.filter((r) => !busy.has(r.oldPk)).map((r) => r.oldPk));
-    // Later inserts draw ids from the sequence; keep it past every id written here (Sentry users hit exactly this).
-    await ctx.client.query(`SELECT setval(pg_get_serial_sequence('sentry_project', 'id'), GREATEST((SELECT max(id) FROM sentry_project), $1::bigint))`, [Math.max(0, ...kept)]);
+    // Later inserts draw ids from the sequence; keep it past every id written here (Sentry users hit exactly this),
+    // and never move it back below ids already drawn.
+    await ctx.client.query(
+      `SELECT setval(s.seq, GREATEST(COALESCE(pg_sequence_last_value(s.seq), 0), COALESCE((SELECT max(id) FROM sentry_project), 0), $1::bigint, 1))
+       FROM (SELECT pg_get_serial_sequence('sentry_project', 'id')::regclass AS seq) s`,
+      [Math.max(0, ...kept)],
+    );
     for (const r of rows) {
       if (kept.has(r.oldPk)) r.values.id = r.oldPk;
       else if (kept.has(Number(r.values.id))) {
