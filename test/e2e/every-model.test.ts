@@ -26,6 +26,7 @@ function exportOfEveryModel(): { records: Array<{ model: string; pk: number; fie
     }
   }
   templates.set('sentry.environment', { name: 'production', date_added: '2023-06-22T22:54:28.821Z' });
+  templates.set('sentry.savedsearch', { is_global: false, name: 'Unresolved', type: 0, query: 'is:unresolved' });
   const records: Array<{ model: string; pk: number; fields: Record<string, unknown> }> = [];
   const unreachable: string[] = [];
   for (const model of graph.sortedDependencies(relocatable)) {

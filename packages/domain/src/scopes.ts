@@ -9,8 +9,10 @@ export const admittedScopes: Record<ImportScope, ReadonlySet<RelocationScope>> =
   GLOBAL: new Set(['User', 'Organization', 'Config', 'Global']),
 };
 
-/** ApiToken-like models have several scopes and pick one per instance; the rest have one. */
+/** ApiToken-like models have several scopes and pick one per instance, as do global saved searches; the rest have one. */
 export function instanceScope(model: string, scopes: RelocationScope[], fields: Record<string, unknown>): RelocationScope {
+  // A saved search shared by the whole installation belongs to no organization: only a global import brings it.
+  if (model === 'sentry.savedsearch' && fields.is_global === true) return 'Global';
   if (scopes.length === 1) return scopes[0] as RelocationScope;
   if (model === 'sentry.apitoken' || model === 'sentry.apiauthorization' || model === 'sentry.apigrant') {
     return fields.application_id != null || fields.application != null ? 'Global' : 'Config';
