@@ -1,7 +1,9 @@
 import { overwritableConfig } from './configs.ts';
+import { monitor } from './monitors.ts';
 import { organization, organizationMember, project } from './organizations.ts';
 import { apiApplication, apiToken, orgAuthToken, projectKey } from './secrets.ts';
 import type { ModelRule } from './types.ts';
+import { userIp, userOption } from './user-settings.ts';
 import { email, user, userEmail, userPermission } from './users.ts';
 
 export type { ModelRule, Row, RuleContext, SiteSettings } from './types.ts';
@@ -13,6 +15,8 @@ export const modelRules: ReadonlyMap<string, ModelRule> = new Map([
   ['sentry.email', email],
   ['sentry.useremail', userEmail],
   ['sentry.userpermission', userPermission],
+  ['sentry.userip', userIp],
+  ['sentry.useroption', userOption],
   ['sentry.organization', organization],
   ['sentry.organizationmember', organizationMember],
   ['sentry.project', project],
@@ -25,6 +29,7 @@ export const modelRules: ReadonlyMap<string, ModelRule> = new Map([
   ['sentry.apitoken', apiToken],
   ['sentry.apiapplication', apiApplication],
   ['sentry.orgauthtoken', orgAuthToken],
+  ['sentry.monitor', monitor],
 ]);
 
 /** Sentry's deleted fields: dropped on read, never reported. */

@@ -12,6 +12,18 @@ export async function existingIds(ctx: RuleContext, table: string, column: strin
   return new Map(rows.map((r) => [r.v, r.id]));
 }
 
+/** A unique column of a batch: which rows collide with the table or with an earlier row of the batch. */
+export async function collisions(ctx: RuleContext, table: string, column: string, values: unknown[]): Promise<(v: unknown) => boolean> {
+  const existing = await existingIds(ctx, table, column, values);
+  const claimed = new Set<string>();
+  return (v) => {
+    if (v == null) return false;
+    const hit = existing.has(String(v)) || claimed.has(String(v));
+    claimed.add(String(v));
+    return hit;
+  };
+}
+
 /** Values already claimed by rows earlier in the same batch. */
 export class Claimed {
   private readonly seen = new Map<string, Row>();

@@ -1,23 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existingIds } from './lookup.ts';
+import { collisions } from './lookup.ts';
 import type { ModelRule, SiteSettings } from './types.ts';
 
 const sha256 = (v: string): string => createHash('sha256').update(v).digest('hex');
 const hex32 = (): string => randomUUID().replaceAll('-', '');
 const hex64 = (): string => randomBytes(32).toString('hex');
 const thirtyDaysFromNow = (): string => new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
-
-/** A unique secret column of a batch: which rows collide with the table or with an earlier row of the batch. */
-async function collisions(ctx: Parameters<NonNullable<ModelRule['resolveCollisions']>>[1], table: string, column: string, values: unknown[]): Promise<(v: unknown) => boolean> {
-  const existing = await existingIds(ctx, table, column, values);
-  const claimed = new Set<string>();
-  return (v) => {
-    if (v == null) return false;
-    const hit = existing.has(String(v)) || claimed.has(String(v));
-    claimed.add(String(v));
-    return hit;
-  };
-}
 
 /** Project keys: an empty or colliding public or secret key is replaced by a new one; the existing key is untouched. */
 export const projectKey: ModelRule = {

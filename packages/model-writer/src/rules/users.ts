@@ -50,6 +50,14 @@ export const user: ModelRule = {
       claimed.claim(row.values.username, row);
     }
   },
+  /** Outside Global every new user is unclaimed: Sentry gives each the LostPasswordHash its owner claims it with. */
+  async afterInsert(rows, ctx) {
+    if (ctx.options.scope === 'GLOBAL' || rows.length === 0) return;
+    await ctx.client.query(
+      'INSERT INTO sentry_lostpasswordhash (user_id, hash) SELECT * FROM unnest($1::bigint[], $2::text[])',
+      [rows.map((r) => r.values.id), rows.map(() => randomToken(32))],
+    );
+  },
 };
 
 /** Emails are shared: reuse the row for the same address (case-insensitive), in the table or earlier in the batch. */
@@ -69,7 +77,7 @@ export const email: ModelRule = {
 };
 
 /** Rows that belong to a user merged into an existing one are dropped: the existing user keeps its own. */
-function droppedForMergedUser(row: Row, ctx: RuleContext, model: string): boolean {
+export function droppedForMergedUser(row: Row, ctx: RuleContext, model: string): boolean {
   if (ctx.pkMap.getKind('sentry.user', Number(row.source.user)) !== 'EXISTING') return false;
   ctx.warn({ kind: 'MergedUserData', model, pk: row.oldPk, field: 'user', reason: 'dropped: its user was merged into an existing user' });
   return true;
