@@ -43,6 +43,7 @@ program
   .option('--no-hide-organizations', 'make imported organizations visible at once instead of when the relocation completes')
   .option('--filter-org-slugs <slugs>', 'import only these organizations, with their members\' users (comma-separated)', list)
   .option('--filter-usernames <names>', 'import only these users (comma-separated)', list)
+  .option('--drop-dangling', 'drop a record that refers to a pk the export lacks, as Sentry does (a warning finding each), instead of failing', false)
   .option('--relocation-id <id>', 'run under this id (again, to re-run a relocation); default: a new UUID')
   .option('--timeout <seconds>', 'give up waiting after this long (the relocation keeps running)', (v) => {
     const n = Number(v);
@@ -55,7 +56,7 @@ program
   .action(async (exportPath: string, o: {
     decryptWith?: string; findingsFile?: string;
     events?: string; scope: string; mergeUsers: boolean; overwriteConfigs: boolean; hideOrganizations: boolean;
-    filterOrgSlugs?: string[]; filterUsernames?: string[]; relocationId?: string; timeout: number; json: boolean;
+    filterOrgSlugs?: string[]; filterUsernames?: string[]; dropDangling: boolean; relocationId?: string; timeout: number; json: boolean;
   }) => {
     const c = await connected(o.json);
     const options = {
@@ -65,6 +66,7 @@ program
       hideOrganizations: o.hideOrganizations,
       filterOrgSlugs: o.filterOrgSlugs ?? null,
       filterUsernames: o.filterUsernames ?? null,
+      dropDangling: o.dropDangling,
     };
     let decrypted: DecryptedExport | undefined;
     // Bars only for a person at a terminal; --json and pipes get the plain result.

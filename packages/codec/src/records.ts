@@ -10,6 +10,8 @@ export interface ImportOptions {
   hideOrganizations: boolean;
   filterOrgSlugs: string[] | null;
   filterUsernames: string[] | null;
+  /** Sentry drops a record whose parent the export lacks; by default we fail the relocation instead. */
+  dropDangling?: boolean;
 }
 
 export interface ExportChunk {

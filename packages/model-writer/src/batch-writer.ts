@@ -58,7 +58,7 @@ export class BatchWriter {
         continue;
       }
       const row: Row = { oldPk: record.pk, source, values: {}, decision: { kind: 'INSERTED' }, slug: null };
-      if (!(await this.mapFields(client, relocationId, relations, row, pkMap, columns, unknownFields, warnings, rule?.nullWhenUnmapped))) continue;
+      if (!(await this.mapFields(client, relocationId, relations, row, pkMap, columns, unknownFields, warnings, options.dropDangling === true, rule?.nullWhenUnmapped))) continue;
       if (rule?.normalize && !(await rule.normalize(row, ctx))) continue;
       checkColumns(batch.model, row, columns);
       rows.push(row);
@@ -114,7 +114,7 @@ export class BatchWriter {
   /** Fields to columns, foreign keys through the PrimaryKeyMap. False when the row must be dropped. */
   private async mapFields(
     client: Client, relocationId: string, relations: ModelRelations, row: Row, pkMap: PrimaryKeyMap,
-    columns: Map<string, Column>, unknownFields: Set<string>, warnings: Warning[], nullWhenUnmapped?: ReadonlySet<string>,
+    columns: Map<string, Column>, unknownFields: Set<string>, warnings: Warning[], dropDangling: boolean, nullWhenUnmapped?: ReadonlySet<string>,
   ): Promise<boolean> {
     const dropped = deletedFields.get(relations.model);
     for (const [field, value] of Object.entries(row.source)) {
@@ -144,6 +144,10 @@ export class BatchWriter {
         continue;
       }
       const explained = await this.droppedEarlier(client, relocationId, fk.model, value);
+      if (!explained && dropDangling) {
+        warnings.push({ kind: 'DanglingForeignKey', model: relations.model, pk: row.oldPk, field, reason: `dropped (--drop-dangling): refers to ${fk.model} pk ${value}, which is not in the export` });
+        return false;
+      }
       if (!explained) {
         throw new BadInputError({ kind: 'DanglingForeignKey', model: relations.model, pk: row.oldPk, field, reason: `refers to ${fk.model} pk ${value}, which is not in the export (or comes after this record)` });
       }
