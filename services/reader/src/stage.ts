@@ -48,10 +48,8 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
   return {
     stage: 'reader',
     inputTopic: deps.topics.exports,
-    onRebalance: () => {
-      for (const a of assemblies.values()) a.assembly.abandon();
-      assemblies.clear();
-    },
+    // Not abandoned: a record of the relocation may still be in hand, and finishes with the memory it began with.
+    onRebalance: () => assemblies.clear(),
     onRewind: (partition) => {
       for (const [id, a] of assemblies) {
         if (a.partition !== partition) continue;
