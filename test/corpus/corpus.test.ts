@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stageNames } from '@relocate/codec';
 import type { RelocationSummary } from '@relocate/database';
@@ -8,7 +9,7 @@ import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/
 import { rowCount } from '../harness/digest.ts';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { runCli } from '../harness/processes.ts';
-import { type Case, loadCases, organizationScope, runCase } from './cases.ts';
+import { type Case, corpusDir, loadCases, organizationScope, runCase } from './cases.ts';
 import { unaccountedRows } from './leftovers.ts';
 
 const example = (f: string): string => fileURLToPath(new URL(`../../examples/${f}`, import.meta.url));
@@ -39,6 +40,12 @@ after(async () => {
 
 const outcome = (name: string): Promise<RelocationSummary> => outcomes.get(name) as Promise<RelocationSummary>;
 const firstError = (s: RelocationSummary) => s.findings.find((f) => f.severity === 'error');
+
+test('every input of the corpus has its expected outcome, and every expected outcome its input', () => {
+  const expectedFiles = readdirSync(corpusDir).filter((f) => f.endsWith('.expected.json')).map((f) => f.replace('.expected.json', '')).sort();
+  assert.deepEqual(cases.map((k) => k.name), expectedFiles);
+  assert.ok(cases.length > 0);
+});
 
 for (const k of cases) {
   test(`${k.name}: ${k.expected.about}`, async () => {
