@@ -6,6 +6,20 @@ export class SchemaNotRegisteredError extends Error {
   override name = 'SchemaNotRegisteredError';
 }
 
+/** Why a value could not be read as its topic's type: none of these changes on a retry. */
+export type UndecodableKind = 'NotWireFormat' | 'UnknownSchema' | 'IncompatibleSchema' | 'UndecodableRecord';
+
+/** The value itself is unreadable (not the registry being away): trying again cannot help. */
+export class UndecodableRecordError extends Error {
+  override name = 'UndecodableRecordError';
+  readonly retriable = false;
+  readonly kind: UndecodableKind;
+  constructor(kind: UndecodableKind, message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
 /**
  * Encodes and decodes topic values in the Confluent wire format (magic byte, schema id, Avro body),
  * with each topic's schema registered under `<topic>-value` with BACKWARD compatibility.
@@ -14,6 +28,9 @@ export class RecordCodec {
   readonly registry: SchemaRegistry;
   private readonly registryUrl: string;
   private readonly ids = new Map<string, number>();
+  /** Each topic's own type: what a consumer of the topic reads, whatever schema a message was written with. */
+  private readonly readers = new Map<string, avro.Type>();
+  private readonly resolvers = new Map<string, avro.Resolver>();
   private readonly named = loadNamedSchemas();
 
   constructor(registryUrl: string) {
@@ -36,6 +53,7 @@ export class RecordCodec {
     await this.setCompatibility(subject, 'BACKWARD');
     const { id } = await this.registry.register({ type: SchemaType.AVRO, schema: this.schemaOf(typeName) }, { subject });
     this.ids.set(topic, id);
+    this.readers.set(topic, this.typeOf(typeName));
     return id;
   }
 
@@ -49,9 +67,52 @@ export class RecordCodec {
     return this.registry.encode(id, value);
   }
 
-  /** Decodes with the writer's schema, fetched from the registry by the id in the message. */
-  async decode<T>(buffer: Buffer): Promise<T> {
-    return (await this.registry.decode(buffer)) as T;
+  /**
+   * Decodes with the writer's schema, fetched from the registry by the id in the message. Given the topic, the
+   * value is resolved to the topic's own type by Avro's schema resolution, so a message written with a schema
+   * the topic's subject would not accept is refused here instead of reaching a stage in a shape it does not expect.
+   */
+  async decode<T>(buffer: Buffer, topic?: string): Promise<T> {
+    if (buffer.length < 5 || buffer[0] !== 0) {
+      throw new UndecodableRecordError('NotWireFormat', `the value is not in the Confluent wire format (magic byte 0, schema id, Avro body)`);
+    }
+    const id = buffer.readInt32BE(1);
+    const writer = await this.writerType(id);
+    const reader = topic === undefined ? undefined : this.readers.get(topic);
+    try {
+      if (!reader) return writer.fromBuffer(buffer.subarray(5)) as T;
+      return reader.fromBuffer(buffer.subarray(5), this.resolver(topic as string, id, reader, writer)) as T;
+    } catch (err) {
+      if (err instanceof UndecodableRecordError) throw err;
+      throw new UndecodableRecordError('UndecodableRecord', `the value does not decode with schema id ${id}: ${(err as Error).message}`);
+    }
+  }
+
+  private async writerType(id: number): Promise<avro.Type> {
+    try {
+      return (await this.registry.getSchema(id)) as unknown as avro.Type;
+    } catch (err) {
+      if (typeof err === 'object' && err !== null && 'status' in err && err.status === 404) {
+        throw new UndecodableRecordError('UnknownSchema', `schema id ${id} is not known to the schema registry`);
+      }
+      throw err;
+    }
+  }
+
+  /** Undefined when the message was written with the topic's own schema, the common case: no resolution needed. */
+  private resolver(topic: string, id: number, reader: avro.Type, writer: avro.Type): avro.Resolver | undefined {
+    if (id === this.ids.get(topic)) return undefined;
+    const key = `${topic}\u0000${id}`;
+    let resolver = this.resolvers.get(key);
+    if (!resolver) {
+      try {
+        resolver = reader.createResolver(writer);
+      } catch (err) {
+        throw new UndecodableRecordError('IncompatibleSchema', `schema id ${id} (${writer.name ?? writer.typeName}) cannot be read as ${topic}'s ${reader.name ?? reader.typeName}: ${(err as Error).message}`);
+      }
+      this.resolvers.set(key, resolver);
+    }
+    return resolver;
   }
 
   private async setCompatibility(subject: string, compatibility: string): Promise<void> {

@@ -6,6 +6,9 @@ import type { Connections } from './host.ts';
 
 export interface Submission { relocationId: string; exportPath: string; eventsPath?: string | undefined; options: ImportOptions }
 
+// Under Kafka's default max message size (1 MiB), with room for the envelopes.
+const maxSendBytes = 1_000_000;
+
 /** Chunks of a file in order, each flagged whether it is the last; an empty file is one empty last chunk. */
 async function* chunksOf(path: string, size: number): AsyncGenerator<{ data: Buffer; isLast: boolean }> {
   let previous: Buffer | undefined;
@@ -36,7 +39,16 @@ export async function submitRelocation(c: Connections, s: Submission): Promise<n
     for (const [part, path] of parts) {
       let seq = 0;
       let pending: ExportChunk[] = [];
+      let pendingBytes = 0;
       for await (const { data, isLast } of chunksOf(path, c.config.chunkBytes)) {
+        // One send is one record batch on the partition, and the broker refuses a batch over its max message size
+        // whatever the compression achieves; a chunk is at most 900 kB, so a lone chunk always fits.
+        if (pendingBytes + data.length > maxSendBytes) {
+          await send(pending);
+          pending = [];
+          pendingBytes = 0;
+        }
+        pendingBytes += data.length;
         pending.push({
           relocationId: s.relocationId,
           part,
@@ -47,10 +59,6 @@ export async function submitRelocation(c: Connections, s: Submission): Promise<n
           data,
         });
         seq++;
-        if (pending.length >= 8) {
-          await send(pending);
-          pending = [];
-        }
       }
       await send(pending);
     }

@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import type { StageName } from '@relocate/codec';
+import type { StageName, UndecodableRecordError } from '@relocate/codec';
 import { BadInputError, type Finding, describeFinding } from '@relocate/domain';
 
 export interface DeadLetterContext { stage: StageName; topic: string; partition: number; message: KafkaMessage }
@@ -53,3 +53,24 @@ export function deadLetterFinding(relocationId: string, ctx: DeadLetterContext, 
 }
 
 export { describeFinding };
+
+/**
+ * A message its stage cannot even read (not the wire format, a schema id the registry does not know, a schema the
+ * topic's subject would not accept): bad input of the relocation it is keyed by, named by where it sits.
+ */
+export class UndecodableMessageError extends BadInputError {
+  override name = 'UndecodableMessageError';
+}
+
+export function undecodable(err: UndecodableRecordError, topic: string, partition: number, offset: string): UndecodableMessageError {
+  return new UndecodableMessageError({ kind: err.kind, model: null, pk: null, field: null, reason: `the message at ${topic}[${partition}]@${offset} cannot be read: ${err.message}` });
+}
+
+/**
+ * Whether a dead-lettered record counts toward the DLQ limit. A bad export fails only its own relocation and says
+ * nothing about the stage, so a run of them must not halt it for everyone; an unreadable message or any other
+ * failure may be a bad deploy upstream or a broken dependency, which is what the limit is for.
+ */
+export function countsTowardDlqLimit(err: unknown): boolean {
+  return !(err instanceof BadInputError) || err instanceof UndecodableMessageError;
+}

@@ -1,12 +1,12 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
-import { consumerGroupOf, type PipelineRecord, type RecordCodec, type RelocationEvent, type StageName, type Topics } from '@relocate/codec';
+import { consumerGroupOf, type PipelineRecord, UndecodableRecordError, type RecordCodec, type RelocationEvent, type StageName, type Topics } from '@relocate/codec';
 import { failRelocation, recordFindings, type Pool } from '@relocate/database';
 import { BadInputError, describeFinding } from '@relocate/domain';
 import type { Logger } from '@relocate/logging';
 import { CommitLedger } from './commit-ledger.ts';
 import { dispositionOf, parkRelocation } from './control.ts';
-import { deadLetterFinding, deadLetterHeaders, parkedHeaders } from './dead-letter.ts';
+import { countsTowardDlqLimit, deadLetterFinding, deadLetterHeaders, parkedHeaders, undecodable } from './dead-letter.ts';
 import { type DlqLimit, DlqLimitExceededError, DlqLimitState } from './dlq-limit.ts';
 import { createProducer } from './kafka.ts';
 import { metrics } from './metrics.ts';
@@ -165,7 +165,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     const relocationId = key || '(no relocation key)';
     const finding = deadLetterFinding(relocationId, ctx, err);
     // Throws DlqLimitExceededError before anything is sent: the record stays uncommitted for after the fix.
-    dlqLimit.invalid(topic, partition);
+    if (countsTowardDlqLimit(err)) dlqLimit.invalid(topic, partition);
     log.warn({ relocationId, topic, partition, offset: message.offset, err }, 'record sent to the dead-letter topic');
     const reason = describeFinding(finding);
     await sendToDlq(message, deadLetterHeaders(ctx, err), async () => {
@@ -206,7 +206,9 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     try {
       if (!message.value) throw new Error('record has no value (a tombstone); stages consume only values');
       const raw = message.value;
-      const value = await withRetry(() => deps.codec.decode<T>(raw), deps.retry, onRetry);
+      const value = await withRetry(() => deps.codec.decode<T>(raw, topic), deps.retry, onRetry).catch((err: unknown) => {
+        throw err instanceof UndecodableRecordError ? undecodable(err, topic, partition, message.offset) : err;
+      });
       const input: StageMessage<T> = { key, value, topic, partition, offset: message.offset, headers: message.headers ?? {} };
       const outputs = await withRetry(() => def.process(input, ctx), deps.retry, onRetry);
       await withRetry(() => produce(outputs), deps.retry, onRetry);

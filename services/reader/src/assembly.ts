@@ -13,6 +13,8 @@ import type { EventBatch, ModelBatch } from '@relocate/codec';
 import { BadInputError } from '@relocate/domain';
 import { type ExportRecord, ModelBatcher, validateRecord } from './batcher.ts';
 import type { ExportFilter } from './filters.ts';
+import { checkNesting, checkSize } from './limits.ts';
+import { Utf8Check } from './utf8.ts';
 
 export interface AssemblyLimits { batchRecords: number; batchBytes: number }
 
@@ -33,8 +35,10 @@ export class RelocationAssembly {
   nextSeq = 0;
   exportDone = false;
   private input = new PassThrough();
+  private utf8 = new Utf8Check('export');
   private done: Promise<void>;
   private failure: unknown;
+  private abandoned = false;
   readonly batcher: ModelBatcher;
   eventCount = 0;
   eventBatches = 0;
@@ -62,6 +66,7 @@ export class RelocationAssembly {
 
   async write(data: Buffer): Promise<void> {
     this.throwIfFailed();
+    this.utf8.push(data);
     const target = this.spool?.stream ?? this.input;
     if (!target.write(data)) await Promise.race([once(target, 'drain'), this.done]);
     this.throwIfFailed();
@@ -69,6 +74,7 @@ export class RelocationAssembly {
 
   /** Ends the export part and waits for every batch of it to be handed on. */
   async endExport(): Promise<void> {
+    this.utf8.end();
     if (this.spool && this.filter) {
       const { path: file, stream } = this.spool;
       try {
@@ -96,15 +102,27 @@ export class RelocationAssembly {
   startEvents(): void {
     this.nextSeq = 0;
     this.input = new PassThrough();
+    this.utf8 = new Utf8Check('events file');
     // errorIndicator (stream-json >= 1.8, missing from its types) turns a bad line into a value we report.
     const parser = new JsonlParser({ errorIndicator: (err: Error): InvalidLine => ({ invalid: err.message }) } as JsonlParser.JsonlParserOptions);
     this.done = this.consumeEvents(this.parse(this.input, parser));
   }
 
   async endEvents(): Promise<void> {
+    this.utf8.end();
     this.input.end();
     await this.done;
     this.throwIfFailed();
+  }
+
+  /** The relocation failed or is read again from its start: the parser ends without handing anything more on. */
+  abandon(): void {
+    this.abandoned = true;
+    this.input.end();
+    if (this.spool) {
+      this.spool.stream.destroy();
+      void rm(this.spool.path, { force: true });
+    }
   }
 
   private exportItems(input: Readable): Readable {
@@ -130,6 +148,7 @@ export class RelocationAssembly {
     });
     try {
       for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
+        if (this.abandoned) return;
         const record = validateRecord(item.value, item.key);
         if (observe) {
           observe(record);
@@ -143,6 +162,7 @@ export class RelocationAssembly {
         const full = this.batcher.add(record);
         if (full) await emit(full);
       }
+      if (this.abandoned) return;
       const last = this.batcher.flush();
       if (last) await emit(last);
       if (filtered.length > 0) await sinking(() => this.sink.filtered(filtered.splice(0)));
@@ -169,6 +189,7 @@ export class RelocationAssembly {
     };
     try {
       for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
+        if (this.abandoned) return;
         const n = item.key + 1;
         const v = item.value;
         if (isInvalid(v) || typeof v !== 'object' || v === null || Array.isArray(v)) {
@@ -177,13 +198,15 @@ export class RelocationAssembly {
             reason: `event #${n} of the events file is not a JSON object${isInvalid(v) ? `: ${v.invalid}` : ''}`,
           });
         }
+        checkNesting('event', n, v as Record<string, unknown>);
         const text = JSON.stringify(v);
+        checkSize('event', n, text);
         if (batch.length >= this.limits.batchRecords || bytes + text.length > this.limits.batchBytes) await flush();
         batch.push(text);
         bytes += text.length;
         this.eventCount++;
       }
-      await flush();
+      if (!this.abandoned) await flush();
     } catch (err) {
       this.failure = err instanceof SinkFailure ? err.cause : err;
       this.input.resume();

@@ -1,5 +1,6 @@
 import type { ModelBatch } from '@relocate/codec';
 import { BadInputError } from '@relocate/domain';
+import { checkNesting, checkSize } from './limits.ts';
 
 export interface ExportRecord { model: string; pk: number; fields: Record<string, unknown> }
 
@@ -21,7 +22,9 @@ export function validateRecord(value: unknown, index: number): ExportRecord {
   if (typeof v.fields !== 'object' || v.fields === null || Array.isArray(v.fields)) {
     throw new BadInputError({ kind: 'DeserializationFailed', model, pk, field: 'fields', reason: `${where} has no "fields" object` });
   }
-  return { model, pk, fields: v.fields as Record<string, unknown> };
+  const fields = v.fields as Record<string, unknown>;
+  checkNesting(model, pk, fields);
+  return { model, pk, fields };
 }
 
 /**
@@ -43,9 +46,10 @@ export class ModelBatcher {
     this.maxBytes = maxBytes;
   }
 
-  /** Adds a record; returns a batch that is complete because of it, if any. */
+  /** Adds a record; returns a batch that is complete because of it, if any. A record too large for a message throws. */
   add(record: ExportRecord): ModelBatch | undefined {
     const fields = JSON.stringify(record.fields);
+    checkSize(record.model, record.pk, fields);
     let done: ModelBatch | undefined;
     if (this.current && (this.current.model !== record.model || this.current.records.length >= this.maxRecords || this.bytes + fields.length > this.maxBytes)) {
       done = this.flush();

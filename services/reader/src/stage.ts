@@ -48,15 +48,23 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
   return {
     stage: 'reader',
     inputTopic: deps.topics.exports,
+    // Not abandoned: a record of the relocation may still be in hand, and finishes with the memory it began with.
     onRebalance: () => assemblies.clear(),
     onRewind: (partition) => {
-      for (const [id, a] of assemblies) if (a.partition === partition) assemblies.delete(id);
+      for (const [id, a] of assemblies) {
+        if (a.partition !== partition) continue;
+        a.assembly.abandon();
+        assemblies.delete(id);
+      }
     },
     async process({ value: chunk, partition }: StageMessage<ExportChunk>, ctx): Promise<Output[]> {
       const id = chunk.relocationId;
       let assembly = assemblies.get(id)?.assembly;
       if (chunk.part === 'EXPORT' && chunk.seq === 0) {
-        if (assembly) ctx.log.warn({ relocationId: id }, 'export restarted from its first chunk; reading it again');
+        if (assembly) {
+          ctx.log.warn({ relocationId: id }, 'export restarted from its first chunk; reading it again');
+          assembly.abandon();
+        }
         ctx.hold();
         assembly = await begin(chunk, partition, ctx);
       } else if (!assembly) {
@@ -80,6 +88,7 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
         return finish(id, assembly, ctx);
       } catch (caught) {
         assemblies.delete(id);
+        assembly.abandon();
         let err = caught;
         if (!(err instanceof BadInputError)) {
           // Kafka or the database failed mid-read: the parse state is gone, so the relocation is read again from
