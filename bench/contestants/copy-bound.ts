@@ -52,7 +52,7 @@ class CopyFiles {
 report(async () => {
   const input = contestantInput();
   const config = loadConfig();
-  const pool = await freshDatabase(config.databaseUrl);
+  const pool = await freshDatabase(config);
   const graph = ModelGraph.load();
   const json = await jsonColumns(pool);
   const dir = mkdtempSync(path.join(tmpdir(), 'relocate-bench-copy-'));

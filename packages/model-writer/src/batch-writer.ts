@@ -1,5 +1,5 @@
 import type { ImportKind, ImportOptions, ModelBatch, PrimaryKeyMapEntry } from '@relocate/codec';
-import type { Client } from '@relocate/database';
+import { type Client, ident, joinSql, sql } from '@relocate/database';
 import { admittedScopes, BadInputError, columnOf, type Finding, instanceScope, type ModelGraph, type ModelRelations, PrimaryKeyMap } from '@relocate/domain';
 import { deletedFields, deletedModels, type ModelRule, modelRules, type Row, type RuleContext, type SiteSettings } from './rules/index.ts';
 import { type Column, TableColumns, toParam, typeMismatch } from './table-columns.ts';
@@ -188,8 +188,8 @@ export class BatchWriter {
       for (let at = 0; at < inserts.length; at += perStatement) {
         const slice = inserts.slice(at, at + perStatement);
         const params: unknown[] = [];
-        const tuples = slice.map((r) => `(${used.map((c) => (r.values[c.name] === undefined ? 'DEFAULT' : `$${params.push(toParam(c, r.values[c.name]))}`)).join(', ')})`);
-        await client.query(`INSERT INTO ${table} (${used.map((c) => quoteIdent(c.name)).join(', ')}) VALUES ${tuples.join(', ')}`, params).catch((err: unknown) => {
+        const tuples = slice.map((r) => sql`(${joinSql(used.map((c) => (r.values[c.name] === undefined ? sql`DEFAULT` : sql`$${params.push(toParam(c, r.values[c.name]))}`)))})`);
+        await client.query(sql`INSERT INTO ${ident(table)} (${joinSql(used.map((c) => ident(c.name)))}) VALUES ${joinSql(tuples)}`.text, params).catch((err: unknown) => {
           throw asIntegrityFinding(err, model, slice);
         });
       }
@@ -199,7 +199,7 @@ export class BatchWriter {
       if (r.decision.kind === 'OVERWRITE') {
         const set = Object.keys(r.values).filter((c) => c !== 'id' && columns.has(c));
         const params = set.map((c) => toParam(columns.get(c) as Column, r.values[c]));
-        await client.query(`UPDATE ${table} SET ${set.map((c, i) => `${quoteIdent(c)} = $${i + 1}`).join(', ')} WHERE id = $${set.length + 1}`, [...params, r.decision.newPk]);
+        await client.query(sql`UPDATE ${ident(table)} SET ${joinSql(set.map((c, i) => sql`${ident(c)} = $${i + 1}`))} WHERE id = $${set.length + 1}`.text, [...params, r.decision.newPk]);
       }
       entries.push({ oldPk: r.oldPk, newPk: newPkOf(r), kind: r.decision.kind, slug: r.slug });
     }
@@ -250,9 +250,6 @@ export class MissingTableError extends Error {
     super(`${model} has no table ${table} in this database yet`);
   }
 }
-
-/** Column names come from the catalog, never from input; quoting keeps words like "user" and "order" usable. */
-const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 const duplicatePk = (model: string, pk: number): BadInputError =>
   new BadInputError({ kind: 'DuplicatePk', model, pk, field: 'pk', reason: `pk ${pk} appears more than once for ${model}` });
