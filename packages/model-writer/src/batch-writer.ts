@@ -2,7 +2,7 @@ import type { ImportKind, ImportOptions, ModelBatch, PrimaryKeyMapEntry } from '
 import { type Client, ident, joinSql, sql } from '@relocate/database';
 import { admittedScopes, BadInputError, columnOf, type Finding, instanceScope, type ModelGraph, type ModelRelations, PrimaryKeyMap } from '@relocate/domain';
 import { deletedFields, deletedModels, type ModelRule, modelRules, type Row, type RuleContext, type SiteSettings } from './rules/index.ts';
-import { type Column, TableColumns, toParam, typeMismatch } from './table-columns.ts';
+import { type Column, containsNul, TableColumns, toParam, typeMismatch, unstorable } from './table-columns.ts';
 
 type Warning = Omit<Finding, 'relocationId' | 'stage' | 'severity'>;
 
@@ -274,13 +274,25 @@ function checkColumns(model: string, row: Row, columns: Map<string, Column>): vo
     }
     const mismatch = typeMismatch(column, value);
     if (mismatch) throw new BadInputError({ kind: 'WrongFieldType', model, pk: row.oldPk, field: column.name, reason: mismatch });
+    const refused = unstorable(column, value);
+    if (refused) throw new BadInputError({ kind: 'UnstorableValue', model, pk: row.oldPk, field: fieldOf(column.name, value), reason: refused });
   }
 }
 
-/** A unique or foreign-key violation names the model and, where PostgreSQL tells, the constraint and values. */
+/** The export field behind a column: for the catch-all column, the first kept field whose value PostgreSQL refuses. */
+function fieldOf(column: string, value: unknown): string {
+  if (column !== catchAll || typeof value !== 'object' || value === null) return column;
+  return Object.entries(value).find(([k, v]) => containsNul(k) || containsNul(v))?.[0] ?? column;
+}
+
+/**
+ * A unique or foreign-key violation (class 23), or a value PostgreSQL refuses that the checks above did not foresee
+ * (class 22, data exception), names the model and, where PostgreSQL tells, the column and values.
+ */
 function asIntegrityFinding(err: unknown, model: string, rows: Row[]): unknown {
   const e = err as { code?: string; detail?: string; constraint?: string; column?: string; message?: string };
-  if (!e.code?.startsWith('23')) return err;
   const pk = rows.length === 1 ? (rows[0]?.oldPk ?? null) : null;
+  if (e.code?.startsWith('22')) return new BadInputError({ kind: 'UnstorableValue', model, pk, field: e.column ?? null, reason: e.message ?? 'PostgreSQL refused a value' });
+  if (!e.code?.startsWith('23')) return err;
   return new BadInputError({ kind: 'IntegrityError', model, pk, field: e.column ?? null, reason: `${e.message ?? 'integrity violation'}${e.detail ? `: ${e.detail}` : ''}` });
 }
