@@ -1,12 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import type { RelocationSummary } from '@relocate/database';
 import { disconnect } from '@relocate/pipeline';
 import { makeCertificates, type Certificates } from '../harness/certificates.ts';
-import { rowCount } from '../harness/digest.ts';
+import { importExample } from '../harness/example.ts';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { runCli } from '../harness/processes.ts';
 import { type SecureBroker, startSecureBroker } from '../harness/secure-kafka.ts';
@@ -14,7 +12,6 @@ import { type SecureBroker, startSecureBroker } from '../harness/secure-kafka.ts
 // Ports of the dedicated SASL_SSL broker: two above the stack's own Kafka port, so checkouts that test side by side do not collide.
 const base = Number(process.env.RELOCATE_STACK_KAFKA_PORT ?? 9092);
 const ports = { client: base + 2, controller: base + 3 };
-const example = (f: string): string => fileURLToPath(new URL(`../../examples/${f}`, import.meta.url));
 let certs: Certificates;
 let broker: SecureBroker;
 let world: TestEnvironment;
@@ -39,13 +36,7 @@ after(async () => {
 
 // The broker's only client listener is SASL_SSL, so every stage, the projector and the CLI got through TLS and SCRAM.
 test('relocate import relocates the example end to end through a SASL_SSL (SCRAM-SHA-256) listener', async () => {
-  const run = await runCli(['import', example('acme-export.json'), '--events', example('acme-events.ndjson'), '--json'], world.env);
-  assert.equal(run.code, 0, run.stderr.slice(-3000));
-  const summary = run.result as RelocationSummary;
-  assert.equal(summary.status, 'success');
-  assert.equal(summary.events, 40);
-  assert.deepEqual(summary.slugs, { acme: 'acme' });
-  assert.equal(await rowCount(world.connections.pool, `sentry_organization WHERE slug = 'acme' AND status = 0`), 1);
+  const { run } = await importExample(world);
   assert.doesNotMatch(run.stderr, new RegExp(broker.password), 'the SASL password appears in no log line');
 });
 
