@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@relocate/config';
-import { createPool } from '@relocate/database';
+import { createPool, onDatabase } from '@relocate/database';
 import { ModelGraph } from '@relocate/domain';
 import { parseBytes, parseRows, shapeForBytes, shapeForRows, writeExport, type WrittenExport } from '@relocate/export-generator';
 import { comparedTables, contestantNames, type ContestantName, type ContestantResult } from './contestants/contestant.ts';
@@ -114,7 +114,7 @@ function checkSameRows(written: WrittenExport, results: ContestantResult[]): voi
 }
 
 async function main(): Promise<void> {
-  const admin = createPool(config.databaseUrl.replace(/\/[^/]*$/, '/postgres'), 1);
+  const admin = createPool(onDatabase(config, 'postgres'), 1);
   let machine: Machine;
   try {
     machine = await describeMachine(admin);

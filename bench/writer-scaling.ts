@@ -59,7 +59,7 @@ async function drain(exports: WrittenExport[], writers: number): Promise<{ secon
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
   const config = loadConfig(env);
-  await (await freshDatabase(config.databaseUrl)).end();
+  await (await freshDatabase(config)).end();
   const c = await connect(config, createLogger('bench-writers', config.logLevel));
   const children: ChildProcess[] = [];
   try {

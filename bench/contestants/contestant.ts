@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import type { Kafka } from 'kafkajs';
-import { createPool, migrate, type Pool } from '@relocate/database';
+import { createPool, type DatabaseTarget, ident, migrate, type Pool, recreateDatabase, sql } from '@relocate/database';
 
 /** What a contestant reports on the last line of its stdout; the runner reads nothing else from it. */
 export interface ContestantResult {
@@ -38,18 +37,9 @@ export function contestantInput(): ContestantInput {
 }
 
 /** Drops and creates the database a URL names, then applies the project's migrations to it. */
-export async function freshDatabase(databaseUrl: string, poolSize = 2): Promise<Pool> {
-  const name = new URL(databaseUrl).pathname.slice(1);
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`benchmark database name must be lowercase letters, digits and _, got "${name}"`);
-  const admin = new pg.Client({ connectionString: databaseUrl.replace(/\/[^/]*$/, '/postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const pool = createPool(databaseUrl, poolSize);
+export async function freshDatabase(target: DatabaseTarget, poolSize = 2): Promise<Pool> {
+  await recreateDatabase(target);
+  const pool = createPool(target, poolSize);
   await migrate(pool);
   return pool;
 }
@@ -64,7 +54,7 @@ export const comparedTables = [
 export async function countTables(pool: Pool): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of comparedTables) {
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`);
+    const { rows } = await pool.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${ident(t)}`.text);
     out[t] = rows[0]?.n ?? 0;
   }
   return out;

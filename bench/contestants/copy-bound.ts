@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { loadConfig } from '@relocate/config';
+import { ident, joinSql, sql } from '@relocate/database';
 import { ModelGraph } from '@relocate/domain';
 import { contestantInput, countTables, freshDatabase, peakRssBytes, report, timed } from './contestant.ts';
 import { eachEvent, eachRecord } from './export-stream.ts';
@@ -52,7 +53,7 @@ class CopyFiles {
 report(async () => {
   const input = contestantInput();
   const config = loadConfig();
-  const pool = await freshDatabase(config.databaseUrl);
+  const pool = await freshDatabase(config);
   const graph = ModelGraph.load();
   const json = await jsonColumns(pool);
   const dir = mkdtempSync(path.join(tmpdir(), 'relocate-bench-copy-'));
@@ -106,10 +107,10 @@ report(async () => {
     try {
       const run = await timed(async () => {
         for (const t of files.tables) {
-          await pipeline(createReadStream(t.file), client.query(copyFrom(`COPY ${t.table} (${t.columns.join(', ')}) FROM STDIN`)));
+          await pipeline(createReadStream(t.file), client.query(copyFrom(sql`COPY ${ident(t.table)} (${joinSql(t.columns.map(ident))}) FROM STDIN`.text)));
         }
         for (const t of files.tables) {
-          if (t.columns.includes('id')) await client.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT max(id) FROM ${t.table}))`, [t.table]);
+          if (t.columns.includes('id')) await client.query(sql`SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT max(id) FROM ${ident(t.table)}))`.text, [t.table]);
         }
       });
       return { contestant: 'copy', rows: input.rows, wallMs: run.wallMs, cpuMs: run.cpuMs, peakRssBytes: peakRssBytes(), tables: await countTables(pool) };

@@ -32,7 +32,7 @@ report(async () => {
   const input = contestantInput();
   const statements = input.traceSql ? traceQueries() : undefined;
   const config = loadConfig();
-  await (await freshDatabase(config.databaseUrl)).end();
+  await (await freshDatabase(config)).end();
   const c = await connect(config, createLogger('bench-relocate', config.logLevel));
   const startup = performance.now();
   const hosted = await hostStages(c, [...stageNames]);

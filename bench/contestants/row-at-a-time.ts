@@ -38,7 +38,7 @@ class Transactions {
 report(async () => {
   const input = contestantInput();
   const config = loadConfig();
-  const pool = await freshDatabase(config.databaseUrl);
+  const pool = await freshDatabase(config);
   const graph = ModelGraph.load();
   const json = await jsonColumns(pool);
   const relocationId = 'bench-baseline';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { type Config, loadConfig } from '@relocate/config';
+import { onDatabase, recreateDatabase } from '@relocate/database';
 import { createLogger } from '@relocate/logging';
 import { connect, type Connections } from '@relocate/pipeline';
 import { resolveStack } from './stack.ts';
@@ -21,19 +21,13 @@ export async function testEnvironment(name: string, extraEnv: NodeJS.ProcessEnv 
   // Several checkouts may test against one server at once; each sets its own namespace.
   const namespace = (process.env.RELOCATE_TEST_NAMESPACE ?? '').replace(/[^a-z0-9_]/gi, '');
   const database = `relocate_test_${namespace ? `${namespace}_` : ''}${name}`;
-  const admin = new pg.Client({ connectionString: stack.databaseUrl.replace(/\/[^/]*$/, '/postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${database}`);
-  } finally {
-    await admin.end();
-  }
+  const target = onDatabase({ databaseUrl: stack.databaseUrl, databaseSsl: loadConfig({ ...process.env, DATABASE_URL: stack.databaseUrl, ...extraEnv }).databaseSsl }, database);
+  await recreateDatabase(target);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    DATABASE_URL: stack.databaseUrl.replace(/\/[^/]*$/, `/${database}`),
+    DATABASE_URL: target.databaseUrl,
     RELOCATE_TOPIC_PREFIX: `test.${name}.${randomBytes(3).toString('hex')}`,
     RELOCATE_PARTITIONS: '2',
     RELOCATE_MAX_RETRIES: '2',

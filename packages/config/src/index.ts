@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { databaseSsl, type DatabaseSsl, kafkaSasl, type KafkaSasl, kafkaTls, type KafkaTls, saslMechanisms } from './security.ts';
+
+export { type DatabaseSsl, type KafkaSasl, type KafkaTls, withoutSslParams } from './security.ts';
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /**
  * Every setting of every process, read from the environment in this one place.
@@ -7,8 +12,15 @@ import { z } from 'zod';
 const schema = z.object({
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().min(1).default('relocate'),
+  KAFKA_SASL_MECHANISM: z.enum(saslMechanisms).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  KAFKA_TLS: flag.optional(),
+  KAFKA_TLS_CA_FILE: z.string().min(1).optional(),
   SCHEMA_REGISTRY_URL: z.string().url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/relocate'),
+  DATABASE_SSL_MODE: z.string().min(1).optional(),
+  DATABASE_SSL_CA_FILE: z.string().min(1).optional(),
   RELOCATE_TOPIC_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9._-]+$/, 'only letters, digits, ".", "_" and "-" are valid in Kafka topic names')
@@ -31,8 +43,13 @@ const schema = z.object({
 export interface Config {
   kafkaBrokers: string[];
   kafkaClientId: string;
+  /** null: no SASL. */
+  kafkaSasl: KafkaSasl | null;
+  /** null: plaintext. */
+  kafkaTls: KafkaTls | null;
   schemaRegistryUrl: string;
   databaseUrl: string;
+  databaseSsl: DatabaseSsl;
   topicPrefix: string;
   partitions: number;
   /** 0 picks a free port; the bound port is logged. */
@@ -68,9 +85,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`invalid configuration in environment: ${problems}`);
   }
   const e = parsed.data;
+  const sasl = kafkaSasl(e);
+  const tls = kafkaTls(e);
+  const ssl = databaseSsl(e);
+  const problems = [...sasl.problems, ...tls.problems, ...ssl.problems];
+  if (problems.length > 0) throw new ConfigError(`invalid configuration in environment: ${problems.join('; ')}`);
   return {
     kafkaBrokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
     kafkaClientId: e.KAFKA_CLIENT_ID,
+    kafkaSasl: sasl.value ?? null,
+    kafkaTls: tls.value ?? null,
+    databaseSsl: ssl.value as DatabaseSsl,
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     databaseUrl: e.DATABASE_URL,
     topicPrefix: e.RELOCATE_TOPIC_PREFIX,

@@ -1,5 +1,6 @@
 import type { ModelGraph } from '@relocate/domain';
 import type { Client } from './pool.ts';
+import { ident, sql } from './sql.ts';
 
 export interface AbortResult { deleted: Record<string, number>; overwritten: Record<string, number> }
 
@@ -23,28 +24,29 @@ export async function abortRelocation(client: Client, graph: ModelGraph, relocat
   // Event-side rows hang off the relocation's organizations and projects: remove them before the projects go.
   const { rowCount: events } = await client.query('DELETE FROM relocate.saved_event WHERE relocation_id = $1', [relocationId]);
   deleted['event'] = events ?? 0;
-  const projects = `(SELECT id FROM sentry_project WHERE organization_id = ANY($1))`;
-  for (const [table, column] of [
-    ['sentry_groupenvironment', `group_id IN (SELECT id FROM sentry_groupedmessage WHERE project_id IN ${projects})`],
-    ['sentry_grouphash', `project_id IN ${projects}`], ['sentry_groupedmessage', `project_id IN ${projects}`],
-    ['sentry_releaseprojectenvironment', `project_id IN ${projects}`], ['sentry_environmentrelease', 'organization_id = ANY($1)'],
-    ['sentry_environmentproject', 'environment_id IN (SELECT id FROM sentry_environment WHERE organization_id = ANY($1))'],
-    ['sentry_release_project', 'release_id IN (SELECT id FROM sentry_release WHERE organization_id = ANY($1))'],
-    ['sentry_environment', 'organization_id = ANY($1)'], ['sentry_release', 'organization_id = ANY($1)'],
-    ['sentry_organizationslugreservation', 'organization_id = ANY($1)']] as const) {
-    await client.query(`DELETE FROM ${table} WHERE ${column}`, [orgIds]);
+  const projects = sql`(SELECT id FROM sentry_project WHERE organization_id = ANY($1))`;
+  const ofOrgs = sql`organization_id = ANY($1)`;
+  for (const [table, where] of [
+    ['sentry_groupenvironment', sql`group_id IN (SELECT id FROM sentry_groupedmessage WHERE project_id IN ${projects})`],
+    ['sentry_grouphash', sql`project_id IN ${projects}`], ['sentry_groupedmessage', sql`project_id IN ${projects}`],
+    ['sentry_releaseprojectenvironment', sql`project_id IN ${projects}`], ['sentry_environmentrelease', ofOrgs],
+    ['sentry_environmentproject', sql`environment_id IN (SELECT id FROM sentry_environment WHERE organization_id = ANY($1))`],
+    ['sentry_release_project', sql`release_id IN (SELECT id FROM sentry_release WHERE organization_id = ANY($1))`],
+    ['sentry_environment', ofOrgs], ['sentry_release', ofOrgs],
+    ['sentry_organizationslugreservation', ofOrgs]] as const) {
+    await client.query(sql`DELETE FROM ${ident(table)} WHERE ${where}`.text, [orgIds]);
   }
   for (const model of graph.sortedDependencies(models).reverse()) {
     const table = graph.get(model)?.tableName;
     if (!table) continue;
     const { rowCount } = await client.query(
-      `DELETE FROM ${table} WHERE id IN (SELECT new_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = $2 AND kind = 'INSERTED')`,
+      sql`DELETE FROM ${ident(table)} WHERE id IN (SELECT new_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = $2 AND kind = 'INSERTED')`.text,
       [relocationId, model],
     );
     deleted[model] = rowCount ?? 0;
   }
   for (const table of ['relocate.org_slug', 'relocate.hidden_organization', 'relocate.import_chunk', 'relocate.pk_map']) {
-    await client.query(`DELETE FROM ${table} WHERE relocation_id = $1`, [relocationId]);
+    await client.query(sql`DELETE FROM ${ident(table)} WHERE relocation_id = $1`.text, [relocationId]);
   }
   await client.query('UPDATE relocate.relocation SET aborted_at = now(), updated_at = now() WHERE id = $1', [relocationId]);
   const overwritten = Object.fromEntries(kinds.filter((k) => k.kind === 'OVERWRITE').map((k) => [k.model, k.n]));

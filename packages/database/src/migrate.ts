@@ -42,6 +42,7 @@ export async function migrate(pool: Pool, migrations: Migration[] = loadMigratio
       }
       await client.query('BEGIN');
       try {
+        // sql-audit: a migration file is SQL shipped and reviewed with the code, checksummed, never input
         await client.query(m.sql);
         await client.query('INSERT INTO public.relocate_schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
         await client.query('COMMIT');

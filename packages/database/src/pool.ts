@@ -1,4 +1,6 @@
+import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
+import { type Config, type DatabaseSsl, withoutSslParams } from '@relocate/config';
 
 export type Pool = pg.Pool;
 export type Client = pg.PoolClient;
@@ -6,8 +8,22 @@ export type Client = pg.PoolClient;
 // bigint columns come back as JS numbers: relocated ids stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export function createPool(databaseUrl: string, max = 5): Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, application_name: 'relocate' });
+/** Where a pool connects: the configured database, or another on the same server with the same TLS settings. */
+export type DatabaseTarget = Pick<Config, 'databaseUrl' | 'databaseSsl'>;
+
+/** libpq's sslmode meanings in node's TLS options (node-postgres alone reads `require` as verify-full). */
+export function tlsOptions(ssl: DatabaseSsl): ConnectionOptions | false {
+  const ca = ssl.ca === undefined ? {} : { ca: ssl.ca };
+  switch (ssl.mode) {
+    case 'disable': return false;
+    case 'require': return ssl.ca === undefined ? { rejectUnauthorized: false } : { ...ca, checkServerIdentity: () => undefined };
+    case 'verify-ca': return { ...ca, checkServerIdentity: () => undefined };
+    case 'verify-full': return ca;
+  }
+}
+
+export function createPool(target: DatabaseTarget, max = 5): Pool {
+  const pool = new pg.Pool({ connectionString: withoutSslParams(target.databaseUrl), ssl: tlsOptions(target.databaseSsl), max, application_name: 'relocate' });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;

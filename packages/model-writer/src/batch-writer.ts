@@ -1,8 +1,8 @@
 import type { ImportKind, ImportOptions, ModelBatch, PrimaryKeyMapEntry } from '@relocate/codec';
-import type { Client } from '@relocate/database';
+import { type Client, ident, joinSql, sql } from '@relocate/database';
 import { admittedScopes, BadInputError, columnOf, type Finding, instanceScope, type ModelGraph, type ModelRelations, PrimaryKeyMap } from '@relocate/domain';
 import { deletedFields, deletedModels, type ModelRule, modelRules, type Row, type RuleContext, type SiteSettings } from './rules/index.ts';
-import { type Column, TableColumns, toParam, typeMismatch } from './table-columns.ts';
+import { type Column, containsNul, TableColumns, toParam, typeMismatch, unstorable } from './table-columns.ts';
 
 type Warning = Omit<Finding, 'relocationId' | 'stage' | 'severity'>;
 
@@ -192,8 +192,8 @@ export class BatchWriter {
       for (let at = 0; at < inserts.length; at += perStatement) {
         const slice = inserts.slice(at, at + perStatement);
         const params: unknown[] = [];
-        const tuples = slice.map((r) => `(${used.map((c) => (r.values[c.name] === undefined ? 'DEFAULT' : `$${params.push(toParam(c, r.values[c.name]))}`)).join(', ')})`);
-        await client.query(`INSERT INTO ${table} (${used.map((c) => quoteIdent(c.name)).join(', ')}) VALUES ${tuples.join(', ')}`, params).catch((err: unknown) => {
+        const tuples = slice.map((r) => sql`(${joinSql(used.map((c) => (r.values[c.name] === undefined ? sql`DEFAULT` : sql`$${params.push(toParam(c, r.values[c.name]))}`)))})`);
+        await client.query(sql`INSERT INTO ${ident(table)} (${joinSql(used.map((c) => ident(c.name)))}) VALUES ${joinSql(tuples)}`.text, params).catch((err: unknown) => {
           throw asIntegrityFinding(err, model, slice);
         });
       }
@@ -203,7 +203,7 @@ export class BatchWriter {
       if (r.decision.kind === 'OVERWRITE') {
         const set = Object.keys(r.values).filter((c) => c !== 'id' && columns.has(c));
         const params = set.map((c) => toParam(columns.get(c) as Column, r.values[c]));
-        await client.query(`UPDATE ${table} SET ${set.map((c, i) => `${quoteIdent(c)} = $${i + 1}`).join(', ')} WHERE id = $${set.length + 1}`, [...params, r.decision.newPk]);
+        await client.query(sql`UPDATE ${ident(table)} SET ${joinSql(set.map((c, i) => sql`${ident(c)} = $${i + 1}`))} WHERE id = $${set.length + 1}`.text, [...params, r.decision.newPk]);
       }
       entries.push({ oldPk: r.oldPk, newPk: newPkOf(r), kind: r.decision.kind, slug: r.slug });
     }
@@ -255,9 +255,6 @@ export class MissingTableError extends Error {
   }
 }
 
-/** Column names come from the catalog, never from input; quoting keeps words like "user" and "order" usable. */
-const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-
 const duplicatePk = (model: string, pk: number): BadInputError =>
   new BadInputError({ kind: 'DuplicatePk', model, pk, field: 'pk', reason: `pk ${pk} appears more than once for ${model}` });
 
@@ -281,13 +278,25 @@ function checkColumns(model: string, row: Row, columns: Map<string, Column>): vo
     }
     const mismatch = typeMismatch(column, value);
     if (mismatch) throw new BadInputError({ kind: 'WrongFieldType', model, pk: row.oldPk, field: column.name, reason: mismatch });
+    const refused = unstorable(column, value);
+    if (refused) throw new BadInputError({ kind: 'UnstorableValue', model, pk: row.oldPk, field: fieldOf(column.name, value), reason: refused });
   }
 }
 
-/** A unique or foreign-key violation names the model and, where PostgreSQL tells, the constraint and values. */
+/** The export field behind a column: for the catch-all column, the first kept field whose value PostgreSQL refuses. */
+function fieldOf(column: string, value: unknown): string {
+  if (column !== catchAll || typeof value !== 'object' || value === null) return column;
+  return Object.entries(value).find(([k, v]) => containsNul(k) || containsNul(v))?.[0] ?? column;
+}
+
+/**
+ * A unique or foreign-key violation (class 23), or a value PostgreSQL refuses that the checks above did not foresee
+ * (class 22, data exception), names the model and, where PostgreSQL tells, the column and values.
+ */
 function asIntegrityFinding(err: unknown, model: string, rows: Row[]): unknown {
   const e = err as { code?: string; detail?: string; constraint?: string; column?: string; message?: string };
-  if (!e.code?.startsWith('23')) return err;
   const pk = rows.length === 1 ? (rows[0]?.oldPk ?? null) : null;
+  if (e.code?.startsWith('22')) return new BadInputError({ kind: 'UnstorableValue', model, pk, field: e.column ?? null, reason: e.message ?? 'PostgreSQL refused a value' });
+  if (!e.code?.startsWith('23')) return err;
   return new BadInputError({ kind: 'IntegrityError', model, pk, field: e.column ?? null, reason: `${e.message ?? 'integrity violation'}${e.detail ? `: ${e.detail}` : ''}` });
 }

@@ -1,6 +1,6 @@
 import type { Client } from '@relocate/database';
 
-export interface Column { name: string; type: string; nullable: boolean; hasDefault: boolean }
+export interface Column { name: string; type: string; nullable: boolean; hasDefault: boolean; maxLength: number | null }
 
 /** Column facts of Sentry's tables, read once per table from the catalog; a missing table is looked for again. */
 export class TableColumns {
@@ -8,13 +8,13 @@ export class TableColumns {
 
   async of(client: Client, table: string): Promise<Map<string, Column> | null> {
     if (this.cache.has(table)) return this.cache.get(table) ?? null;
-    const { rows } = await client.query<{ column_name: string; data_type: string; is_nullable: string; column_default: string | null }>(
-      `SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns
+    const { rows } = await client.query<{ column_name: string; data_type: string; is_nullable: string; column_default: string | null; character_maximum_length: number | null }>(
+      `SELECT column_name, data_type, is_nullable, column_default, character_maximum_length FROM information_schema.columns
        WHERE table_schema = 'public' AND table_name = $1`,
       [table],
     );
     const columns = rows.length === 0 ? null : new Map(rows.map((r) => [r.column_name, {
-      name: r.column_name, type: r.data_type, nullable: r.is_nullable === 'YES', hasDefault: r.column_default !== null,
+      name: r.column_name, type: r.data_type, nullable: r.is_nullable === 'YES', hasDefault: r.column_default !== null, maxLength: r.character_maximum_length,
     }]));
     if (columns) this.cache.set(table, columns);
     return columns;
@@ -36,7 +36,9 @@ export function typeMismatch(column: Column, value: unknown): string | null {
       return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? null : `expected an ISO datetime, got ${describe(value)}`;
     case 'character varying':
     case 'text':
-      return typeof value === 'object' ? `expected a string, got ${describe(value)}` : null;
+      if (typeof value === 'object') return `expected a string, got ${describe(value)}`;
+      // PostgreSQL counts characters (code points), as the spread does.
+      return column.maxLength !== null && [...String(value)].length > column.maxLength ? `longer than ${column.maxLength} characters` : null;
     default:
       return null;
   }
@@ -45,6 +47,23 @@ export function typeMismatch(column: Column, value: unknown): string | null {
 function describe(v: unknown): string {
   const text = JSON.stringify(v) ?? String(v);
   return `${Array.isArray(v) ? 'array' : typeof v} ${text.length > 40 ? `${text.slice(0, 40)}...` : text}`;
+}
+
+/**
+ * Why PostgreSQL cannot store a value that fits the column's type, or null: text and jsonb hold no NUL character.
+ * The reason never repeats the value, which may be anything.
+ */
+export function unstorable(column: Column, value: unknown): string | null {
+  const stored = column.type === 'jsonb' || column.type === 'text' || column.type === 'character varying';
+  return stored && containsNul(value) ? 'contains the NUL character (U+0000), which PostgreSQL text and jsonb cannot hold' : null;
+}
+
+/** Whether a string, or any key or string inside a JSON value, holds the NUL character. */
+export function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+  return false;
 }
 
 /** The parameter value for a column: JSON columns take JSON text of any value. */

@@ -1,6 +1,7 @@
 // The machine's own PostgreSQL server (127.0.0.1:5432, trust auth). Never stopped by this stack.
 import fs from 'node:fs';
 import pg from 'pg';
+import { ident, sql } from '@relocate/database';
 import { StackError } from './errors.ts';
 import { run, sleep, type Log } from './process.ts';
 
@@ -90,7 +91,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (exists.rowCount) return;
     try {
-      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      await client.query(sql`CREATE DATABASE ${ident(name)}`.text);
     } catch (err) {
       // 42P04 duplicate_database (or 23505 on the catalog index): created concurrently, which is fine.
       const code = (err as { code?: string }).code;

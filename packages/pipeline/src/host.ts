@@ -17,9 +17,9 @@ import type { Kafka } from 'kafkajs';
 export interface Connections { config: Config; log: Logger; pool: Pool; kafka: Kafka; codec: RecordCodec; topics: Topics }
 
 export async function connect(config: Config, log: Logger = createLogger('relocate', config.logLevel)): Promise<Connections> {
-  const pool = createPool(config.databaseUrl, 10);
+  const pool = createPool(config, 10);
   await migrate(pool);
-  const kafka = createKafka(config.kafkaBrokers, config.kafkaClientId, log);
+  const kafka = createKafka(config, log);
   const codec = new RecordCodec(config.schemaRegistryUrl);
   const topics = topicsFor(config.topicPrefix);
   await ensureTopology(kafka, codec, topics, config.partitions);

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
+import type { Config, KafkaSasl } from '@relocate/config';
 import type { Logger } from '@relocate/logging';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -10,13 +11,20 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 const transient = /coordinator is loading|coordinator is not available|leadership election|There is no leader/i;
 
-/** A kafkajs client whose logs go through pino. Coordinator-loading errors at broker start are retried by kafkajs. */
-export function createKafka(brokers: string[], clientId: string, log: Logger): Kafka {
+export type KafkaSettings = Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaSasl' | 'kafkaTls'>;
+
+/**
+ * The one kafkajs client factory, with the configured SASL and TLS, whose logs go through pino.
+ * Coordinator-loading errors at broker start are retried by kafkajs.
+ */
+export function createKafka(settings: KafkaSettings, log: Logger): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const kafkaLog = log.child({ component: 'kafkajs' });
   return new Kafka({
-    clientId,
-    brokers,
+    clientId: settings.kafkaClientId,
+    brokers: settings.kafkaBrokers,
+    ...(settings.kafkaSasl ? { sasl: saslOptions(settings.kafkaSasl) } : {}),
+    ...(settings.kafkaTls ? { ssl: settings.kafkaTls.ca === undefined ? true : { ca: [settings.kafkaTls.ca] } } : {}),
     logLevel: logLevel.WARN,
     retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
     logCreator: () => (entry: LogEntry) => {
@@ -26,6 +34,14 @@ export function createKafka(brokers: string[], clientId: string, log: Logger): K
       kafkaLog[level]({ namespace: entry.namespace, ...extra }, message);
     },
   });
+}
+
+function saslOptions({ mechanism, username, password }: KafkaSasl): SASLOptions {
+  switch (mechanism) {
+    case 'plain': return { mechanism, username, password };
+    case 'scram-sha-256': return { mechanism, username, password };
+    case 'scram-sha-512': return { mechanism, username, password };
+  }
 }
 
 /**

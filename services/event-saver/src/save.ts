@@ -1,5 +1,5 @@
 import type { EventstreamInsert } from '@relocate/codec';
-import type { Client } from '@relocate/database';
+import { type Client, ident, sql } from '@relocate/database';
 import { BadInputError } from '@relocate/domain';
 import { type Grouping, groupEvents } from './groups.ts';
 import type { NormalizedEvent } from './normalize.ts';
@@ -8,16 +8,17 @@ import type { NormalizedEvent } from './normalize.ts';
 async function getOrCreate(client: Client, table: string, keyColumns: [string, string], keys: Array<[number, string | number]>): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   if (keys.length === 0) return ids;
-  const [a, b] = keyColumns;
+  const [a, b] = [ident(keyColumns[0]), ident(keyColumns[1])];
+  const t = ident(table);
   const as = keys.map((k) => k[0]);
   const bs = keys.map((k) => k[1]);
-  const bType = typeof keys[0]?.[1] === 'number' ? 'bigint' : 'text';
+  const bType = typeof keys[0]?.[1] === 'number' ? sql`bigint` : sql`text`;
   await client.query(
-    `INSERT INTO ${table} (${a}, ${b}) SELECT * FROM unnest($1::bigint[], $2::${bType}[]) ON CONFLICT (${a}, ${b}) DO NOTHING`,
+    sql`INSERT INTO ${t} (${a}, ${b}) SELECT * FROM unnest($1::bigint[], $2::${bType}[]) ON CONFLICT (${a}, ${b}) DO NOTHING`.text,
     [as, bs],
   );
   const { rows } = await client.query<{ id: number; a: number; b: string | number }>(
-    `SELECT id, ${a} AS a, ${b} AS b FROM ${table} WHERE (${a}, ${b}) IN (SELECT * FROM unnest($1::bigint[], $2::${bType}[]))`,
+    sql`SELECT id, ${a} AS a, ${b} AS b FROM ${t} WHERE (${a}, ${b}) IN (SELECT * FROM unnest($1::bigint[], $2::${bType}[]))`.text,
     [as, bs],
   );
   for (const r of rows) ids.set(`${r.a}:${r.b}`, r.id);

@@ -1,3 +1,4 @@
+import { ident, joinSql, sql } from '@relocate/database';
 import { Claimed } from './lookup.ts';
 import type { ModelRule } from './types.ts';
 
@@ -12,11 +13,12 @@ export function overwritableConfig(uniqueColumns: string[]): ModelRule {
     async resolveCollisions(rows, ctx) {
       const keyed = rows.filter((r) => keyOf(r.values) !== undefined);
       if (keyed.length === 0) return;
-      const columns = uniqueColumns.map((c) => `"${c}"::text`).join(', ');
+      const columns = joinSql(uniqueColumns.map((c) => sql`${ident(c)}::text`));
+      const arrays = joinSql(uniqueColumns.map((_, i) => sql`$${i + 1}::text[]`));
       const params = uniqueColumns.map((c) => keyed.map((r) => String(r.values[c])));
       const { rows: found } = await ctx.client.query<{ id: number; k: string[] }>(
-        `SELECT id, ARRAY[${columns}] AS k FROM ${ctx.table}
-         WHERE (${columns}) IN (SELECT * FROM unnest(${uniqueColumns.map((_, i) => `$${i + 1}::text[]`).join(', ')}))`,
+        sql`SELECT id, ARRAY[${columns}] AS k FROM ${ident(ctx.table)}
+         WHERE (${columns}) IN (SELECT * FROM unnest(${arrays}))`.text,
         params,
       );
       const existing = new Map(found.map((f) => [JSON.stringify(f.k), f.id]));

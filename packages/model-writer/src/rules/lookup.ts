@@ -1,12 +1,13 @@
+import { ident, sql } from '@relocate/database';
 import type { Row, RuleContext } from './types.ts';
 
 /** Ids of existing rows by a column's value, for a whole batch in one query; case-insensitive keys are lowered. */
 export async function existingIds(ctx: RuleContext, table: string, column: string, values: unknown[], caseInsensitive = false): Promise<Map<string, number>> {
   const wanted = [...new Set(values.filter((v) => v != null).map(String))];
   if (wanted.length === 0) return new Map();
-  const col = caseInsensitive ? `lower("${column}")` : `"${column}"`;
+  const col = caseInsensitive ? sql`lower(${ident(column)})` : ident(column);
   const { rows } = await ctx.client.query<{ id: number; v: string }>(
-    `SELECT id, ${col} AS v FROM ${table} WHERE ${col} = ANY($1::text[])`,
+    sql`SELECT id, ${col} AS v FROM ${ident(table)} WHERE ${col} = ANY($1::text[])`.text,
     [caseInsensitive ? wanted.map((w) => w.toLowerCase()) : wanted],
   );
   return new Map(rows.map((r) => [r.v, r.id]));

@@ -16,7 +16,8 @@ export const user: ModelRule = {
       row.values.is_superuser = false;
       row.values.is_managed = false;
     }
-    if (scope !== 'GLOBAL' || row.values.is_unclaimed !== false) {
+    // An export without is_unclaimed deserializes to Django's default, false: a global import keeps such a user claimed.
+    if (scope !== 'GLOBAL' || row.values.is_unclaimed === true) {
       row.values.is_unclaimed = true;
       // A random, unusable password: the relocated user claims the account by resetting it.
       row.values.password = `pbkdf2_sha256$720000$${randomToken(12)}$${createHash('sha256').update(randomToken(32)).digest('base64')}`;
