@@ -53,6 +53,7 @@ async function privilegesOf(s: RelocationSummary): Promise<Record<string, unknow
     roles: (await q<{ name: string }>(`SELECT r.name FROM sentry_userrole_users u JOIN sentry_userrole r ON r.id = u.role_id WHERE u.user_id = ${user}`)).map((r) => r.name),
     authenticators: (await q<{ type: number }>(`SELECT type FROM auth_authenticator WHERE user_id = ${user}`)).map((r) => r.type),
     ips: (await q<{ ip_address: string }>(`SELECT ip_address FROM sentry_userip WHERE user_id = ${user}`)).map((r) => r.ip_address),
+    lostPasswordHashes: (await q<{ n: number }>(`SELECT count(*)::int AS n FROM sentry_lostpasswordhash WHERE user_id = ${user}`))[0]?.n,
     outOfScope: s.findings.filter((f) => f.kind === 'OutOfScope').map((f) => `${f.model}:${f.pk}`).sort(),
     otherFindings: s.findings.filter((f) => f.kind !== 'OutOfScope').map((f) => f.kind),
   };
@@ -61,7 +62,7 @@ async function privilegesOf(s: RelocationSummary): Promise<Record<string, unknow
 const stripped = {
   account: { is_staff: false, is_superuser: false, is_managed: false, is_unclaimed: true, kept_password: false },
   email: { is_verified: false, kept_validation_hash: false },
-  permissions: [], roles: [], authenticators: [], ips: [],
+  permissions: [], roles: [], authenticators: [], ips: [], lostPasswordHashes: 1,
   outOfScope: ['sentry.authenticator:1', 'sentry.userip:1', 'sentry.userpermission:1', 'sentry.userrole:1', 'sentry.userroleuser:1'],
   otherFindings: [],
 };
@@ -84,7 +85,7 @@ test('config scope: staff, superuser, the permission and the role stay; no authe
   assert.deepEqual(await privilegesOf(s), {
     account: { is_staff: true, is_superuser: true, is_managed: false, is_unclaimed: true, kept_password: false },
     email: { is_verified: false, kept_validation_hash: false },
-    permissions: ['users.admin'], roles: ['Super Admin'], authenticators: [], ips: [],
+    permissions: ['users.admin'], roles: ['Super Admin'], authenticators: [], ips: [], lostPasswordHashes: 1,
     outOfScope: ['sentry.authenticator:1', 'sentry.userip:1'],
     otherFindings: [],
   });
@@ -97,7 +98,7 @@ test('global scope: everything stays, the password hash and the verified email i
   assert.deepEqual(await privilegesOf(s), {
     account: { is_staff: true, is_superuser: true, is_managed: false, is_unclaimed: false, kept_password: true },
     email: { is_verified: true, kept_validation_hash: true },
-    permissions: ['users.admin'], roles: ['Super Admin'], authenticators: [1], ips: ['127.0.0.2'],
+    permissions: ['users.admin'], roles: ['Super Admin'], authenticators: [1], ips: ['127.0.0.2'], lostPasswordHashes: 0,
     outOfScope: [],
     otherFindings: [],
   });
