@@ -12,6 +12,9 @@ test('a dependency that does not answer is an outage; a failure about the record
   assert.equal(isOutage(new Error('Confluent_Schema_Registry - Error, status 400: connect ECONNREFUSED 127.0.0.1:8081')), true);
   assert.equal(isOutage(new Error('wrapped', { cause: withCode('socket closed', 'ECONNRESET') })), true);
   assert.equal(isOutage(Object.assign(new Error('Connection timeout'), { name: 'KafkaJSConnectionError' })), true);
+  const gaveUp = Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSNonRetriableError', retriable: false });
+  assert.equal(isOutage(gaveUp), true, 'kafkajs gave up on a broker that is away: still an outage');
+  assert.equal(isOutage(Object.assign(new Error('connect ECONNREFUSED in a table we lack'), { retriable: false })), false);
   assert.equal(isOutage(withCode('could not serialize access', '40001')), false);
   assert.equal(isOutage(withCode('duplicate key value violates unique constraint', '23505')), false);
   assert.equal(isOutage(new BadInputError({ kind: 'InvalidField', model: 'sentry.user', pk: 1, field: 'email', reason: 'connect ECONNREFUSED in a field' })), false);

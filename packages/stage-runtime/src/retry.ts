@@ -17,13 +17,16 @@ export function isRetriable(err: unknown): boolean {
  * as the outage lasts and never sends a record to a DLQ.
  */
 export function isOutage(err: unknown): boolean {
-  if (err instanceof BadInputError || (err instanceof Error && 'retriable' in err && err.retriable === false)) return false;
+  if (err instanceof BadInputError) return false;
+  // Our own errors say when retrying is futile. kafkajs marks as non-retriable what its retrier gave up on,
+  // even a broker that refused the connection: there its message and cause tell.
+  if (err instanceof Error && !err.name.startsWith('KafkaJS') && 'retriable' in err && err.retriable === false) return false;
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = 'code' in e ? String(e.code) : '';
     // PostgreSQL: connection exceptions; admin, crash shutdown; cannot connect now (starting up).
     if (/^(08...|57P01|57P02|57P03)$/.test(code)) return true;
     if (/^(ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|ENOTCONN)$/.test(code)) return true;
-    if (/KafkaJSConnection|KafkaJSBrokerNotFound/.test(e.name)) return true;
+    if (/KafkaJSConnection|KafkaJSBrokerNotFound|KafkaJSRequestTimeout/.test(e.name)) return true;
     if (/ECONNREFUSED|ECONNRESET|fetch failed|socket hang up|Connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down)|not available|no leader|Closed connection|Connection error/i.test(e.message)) return true;
   }
   return false;
