@@ -36,8 +36,9 @@ async function underFault(name: string, fault: (world: Awaited<ReturnType<typeof
   await waitForStages(world.connections, [...stageNames]);
   const relocation = relocate(world, relocationId, await exportOf(1));
   await fault(world);
-  const summary = await relocation;
-  assert.equal(summary.status, 'success', JSON.stringify(summary.findings.slice(0, 3)));
+  const output = (): string => hosts.map((h) => `exit ${h.child.exitCode ?? h.child.signalCode ?? 'none'}:\n${h.output().slice(-3000)}`).join('\n');
+  const summary = await relocation.catch((err: Error) => assert.fail(`${err.message}\nrelocate run processes:\n${output()}`));
+  assert.equal(summary.status, 'success', `${JSON.stringify(summary.findings.slice(0, 3))}\n${output()}`);
   const outcome = await outcomeOf(world);
   await Promise.all(hosts.splice(0).map((h) => stopService(h)));
   assertSameOutcome(outcome, reference);
