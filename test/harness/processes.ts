@@ -27,9 +27,10 @@ export async function waitForStages(c: Connections, stages: StageName[], timeout
   }
 }
 
-/** Sends SIGTERM and returns the exit code (a graceful stop exits 0). */
-export async function stopService(s: Service, timeoutMs = 30_000): Promise<number | null> {
-  if (s.child.exitCode !== null) return s.child.exitCode;
+/** Sends SIGTERM to a service or CLI process and returns the exit code (a graceful stop exits 0). */
+export async function stopService(s: { child: ChildProcess }, timeoutMs = 30_000): Promise<number | null> {
+  // A process killed by a signal has no exit code, only a signal code; either way it has already exited.
+  if (s.child.exitCode !== null || s.child.signalCode !== null) return s.child.exitCode;
   const exited = once(s.child, 'exit');
   s.child.kill('SIGTERM');
   const timer = setTimeout(() => s.child.kill('SIGKILL'), timeoutMs);

@@ -14,11 +14,11 @@ const expressions: Record<string, Record<string, string>> = {
 };
 
 /**
- * A digest per table of everything a relocation leaves in the database: every Sentry table and the relocate
- * bookkeeping, row by row. Columns the database stamps with the time of the write (a default of now()) are
- * left out, since two runs never write at the same moment, and so are the values listed above.
+ * The columns that make up a table's state, as select expressions, for every table of the Sentry and relocate
+ * schemas but bookkeeping. Columns the database stamps with the time of the write (a default of now()) are left
+ * out, since two runs never write at the same moment, and so are the values listed above.
  */
-export async function stateDigest(pool: Pool): Promise<Record<string, string>> {
+export async function stateColumns(pool: Pool): Promise<Map<string, string[]>> {
   const { rows: columns } = await pool.query<{ t: string; c: string; d: string | null }>(
     `SELECT table_schema || '.' || table_name AS t, column_name AS c, column_default AS d FROM information_schema.columns
      WHERE table_schema IN ('public', 'relocate') ORDER BY t, ordinal_position`,
@@ -30,11 +30,20 @@ export async function stateDigest(pool: Pool): Promise<Record<string, string>> {
     if (expr === '') continue;
     tables.set(t, [...(tables.get(t) ?? []), `${expr} AS "${c}"`]);
   }
+  return tables;
+}
+
+/** A digest of sorted lines: equal for equal multisets of rows. */
+export function linesDigest(lines: string[]): string {
+  return `${lines.length}:${createHash('sha256').update([...lines].sort().join('\n')).digest('hex').slice(0, 16)}`;
+}
+
+/** A digest per table of everything a relocation leaves in the database: every Sentry table and the relocate bookkeeping, row by row. */
+export async function stateDigest(pool: Pool): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const [table, cols] of tables) {
+  for (const [table, cols] of await stateColumns(pool)) {
     const { rows } = await pool.query(`SELECT ${cols.join(', ')} FROM ${table}`);
-    const lines = rows.map((r) => JSON.stringify(r)).sort();
-    if (lines.length > 0) out[table] = `${lines.length}:${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16)}`;
+    if (rows.length > 0) out[table] = linesDigest(rows.map((r) => JSON.stringify(r)));
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { loadConfig } from '@relocate/config';
 import { abortRelocation, buildSummary, failRelocation, getRelocation, type RelocationSummary, withTransaction } from '@relocate/database';
 import { ModelGraph } from '@relocate/domain';
 import { createLogger } from '@relocate/logging';
-import { stackDown, stackStatus, stackUp } from '@relocate/native-stack';
+import { stackDown, stackStatus, stackStopPart, stackUp } from '@relocate/native-stack';
 import {
   cancelRelocation, LagHistory, listRelocations, parseStage, pauseRelocation, relocationView, replayFromDlq, resumeRelocation,
   retryRelocation, rewindToRelocation, sampleLag, startDashboard,
@@ -293,7 +293,12 @@ stack.command('up').description('start what is not running and wait until every 
   const e = await stackUp();
   process.stdout.write(`${JSON.stringify(e)}\n`);
 });
-stack.command('down').description('stop Kafka and the registry (never PostgreSQL)').action(async () => stackDown());
+stack.command('down').description('stop Kafka and the registry (never PostgreSQL) and remove their data').action(async () => stackDown());
+stack.command('stop').argument('<part>', 'kafka or schema-registry').description('stop one part and keep its data; `stack up` restarts it')
+  .action(async (part: string) => {
+    if (part !== 'kafka' && part !== 'schema-registry') program.error(`stack stop takes kafka or schema-registry, got ${part}`, { exitCode: 2 });
+    else await stackStopPart(part);
+  });
 stack.command('status').description('what runs, where, and which versions').action(async () => {
   for (const p of await stackStatus()) process.stdout.write(`${p.name.padEnd(16)} ${p.up ? 'up  ' : 'down'} ${p.detail}\n`);
 });

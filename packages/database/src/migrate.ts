@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { Pool } from './pool.ts';
+import { type Client, type Pool, withClient } from './pool.ts';
 
 const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
 // Any constant: it serializes concurrent starters (several services booting at once).
@@ -21,8 +21,11 @@ export function loadMigrations(dir: string = migrationsDir): Migration[] {
 }
 
 /** Applies pending migrations in order, each in its own transaction, and records each applied version. */
-export async function migrate(pool: Pool, migrations: Migration[] = loadMigrations()): Promise<string[]> {
-  const client = await pool.connect();
+export function migrate(pool: Pool, migrations: Migration[] = loadMigrations()): Promise<string[]> {
+  return withClient(pool, (client) => migrateWith(client, migrations));
+}
+
+async function migrateWith(client: Client, migrations: Migration[]): Promise<string[]> {
   const applied: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1)', [lockKey]);
@@ -54,7 +57,6 @@ export async function migrate(pool: Pool, migrations: Migration[] = loadMigratio
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => undefined);
-    client.release();
   }
   return applied;
 }

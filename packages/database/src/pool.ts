@@ -29,18 +29,38 @@ export function createPool(target: DatabaseTarget, max = 5): Pool {
   return pool;
 }
 
-/** Runs fn in one transaction; rolls back on any error so nothing is left half-written. */
-export async function withTransaction<T>(pool: Pool, fn: (client: Client) => Promise<T>): Promise<T> {
+/**
+ * A client of the pool for fn's use. The pool listens for errors only on idle clients: a checked-out client
+ * whose connection the server ends between two queries (a restart, an administrator) would otherwise crash the
+ * process with an unhandled 'error' event. The error reaches fn through its next query; the broken client is
+ * destroyed rather than returned to the pool.
+ */
+export async function withClient<T>(pool: Pool, fn: (client: Client) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error): void => {
+    broken = err;
+  };
+  client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
+    return await fn(client);
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
+}
+
+/** Runs fn in one transaction; rolls back on any error so nothing is left half-written. */
+export function withTransaction<T>(pool: Pool, fn: (client: Client) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
 }

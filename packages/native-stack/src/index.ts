@@ -6,22 +6,20 @@ import { defaultJava } from './java.ts';
 import {
   KAFKA_VERSION,
   kafkaBrokers,
-  kafkaHasData,
   kafkaPid,
   prepareKafka,
   readKafkaInfo,
   startKafka,
   stopKafka,
-  wipeKafkaData,
 } from './kafka.ts';
 import { withStackLock } from './lock.ts';
-import { DEFAULT_DATABASE_URL, ensureDatabase, ensurePostgres, postgresVersion } from './postgres.ts';
+import { DEFAULT_DATABASE_URL, dropDatabase, ensureDatabase, ensurePostgres, postgresVersion } from './postgres.ts';
 import { portAnswers, type Log } from './process.ts';
 import {
   prepareRegistry,
   readRegistryInfo,
   registryAnswers,
-  registryNeedsStart,
+  registryDatabaseUrl,
   registryPid,
   registryUrl,
   startRegistry,
@@ -69,16 +67,8 @@ export function stackUp(opts?: StackOptions): Promise<StackEndpoints> {
     const pgVersion = await ensurePostgres(log);
     await ensureDatabase(DEFAULT_DATABASE_URL);
 
-    // The registry keeps schemas in memory. If it has to start (empty) while Kafka still holds
-    // records from an earlier run, those records reference schema ids that no longer exist.
-    if (registryNeedsStart() && kafkaHasData()) {
-      if (kafkaPid() === undefined) {
-        log('kafka: removing data left by an earlier run (its schema ids died with the in-memory registry)');
-        wipeKafkaData();
-      } else {
-        log('schema-registry: starting empty while Kafka keeps older records; their schema ids cannot be resolved (run stackDown, then stackUp, for a clean stack)');
-      }
-    }
+    // The registry keeps its schemas in a database of its own, so schema ids in Kafka records survive its restarts.
+    await ensureDatabase(registryDatabaseUrl());
 
     // Downloads one after the other (two concurrent Maven runs may race on ~/.m2), then start both.
     const kafkaPrep = await prepareKafka(log);
@@ -96,9 +86,8 @@ export function stackUp(opts?: StackOptions): Promise<StackEndpoints> {
 }
 
 /**
- * Stop Kafka and the registry (never PostgreSQL), wait for both to exit, and remove Kafka's data
- * directory: the registry is in-memory, so keeping Kafka logs whose schema ids vanish with it
- * would leave records that nobody can decode.
+ * Stop Kafka and the registry (never PostgreSQL), wait for both to exit, and remove Kafka's data directory and
+ * the registry's database: the next `stackUp` starts clean.
  */
 export function stackDown(opts?: StackOptions): Promise<void> {
   const log = logger(opts);
@@ -106,8 +95,18 @@ export function stackDown(opts?: StackOptions): Promise<void> {
     const results = await Promise.allSettled([stopKafka(log), stopRegistry(log)]);
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures[0]) throw failures[0].reason;
-    log('stack: kafka and schema-registry stopped (postgresql left running)');
+    await dropDatabase(registryDatabaseUrl());
+    log('stack: kafka and schema-registry stopped, their data removed (postgresql left running)');
   });
+}
+
+/**
+ * Stop one part and keep its data (Kafka's logs, the registry's database), as an outage would; `stackUp` brings
+ * it back as it was. For fault tests and drills.
+ */
+export function stackStopPart(part: 'kafka' | 'schema-registry', opts?: StackOptions): Promise<void> {
+  const log = logger(opts);
+  return withStackLock(log, () => (part === 'kafka' ? stopKafka(log, true) : stopRegistry(log)));
 }
 
 /** Status of each part, with versions, addresses and the Java used. */
@@ -134,7 +133,7 @@ export async function stackStatus(): Promise<PartStatus[]> {
     const info = readRegistryInfo();
     let detail: string;
     if (pid !== undefined && info) {
-      detail = `Apicurio Registry ${info.version} on Java ${info.javaMajor}, ${url}${up ? '' : ', not answering'}`;
+      detail = `Apicurio Registry ${info.version} on Java ${info.javaMajor}, ${url}, stored in ${new URL(registryDatabaseUrl()).pathname.slice(1)}${up ? '' : ', not answering'}`;
     } else if (up) detail = `${url} answers, but not started by this stack`;
     else {
       const portUsed = await portAnswers(registryPort, host);

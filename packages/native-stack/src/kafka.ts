@@ -223,22 +223,13 @@ export async function startKafka(prepared: PreparedKafka | undefined, log: Log):
   return pid;
 }
 
-/**
- * Stop the broker we started and delete its data directory. The schema registry keeps its
- * schemas in memory only, so after a restart every schema id stored in Kafka records would
- * point at nothing; keeping the Kafka logs would leave records that can no longer be decoded.
- */
 /** True when the broker's data directory holds data from an earlier run. */
 export function kafkaHasData(): boolean {
   return fs.existsSync(path.join(paths.kafkaData, 'meta.properties'));
 }
 
-/** Delete the data directory of a broker that is not running. */
-export function wipeKafkaData(): void {
-  fs.rmSync(paths.kafkaData, { recursive: true, force: true });
-}
-
-export async function stopKafka(log: Log): Promise<void> {
+/** Stop the broker we started; its data directory is removed too unless keepData (a restart then finds every record). */
+export async function stopKafka(log: Log, keepData = false): Promise<void> {
   const pid = kafkaPid();
   if (pid !== undefined) {
     log(`kafka: stopping pid ${pid}`);
@@ -246,5 +237,5 @@ export async function stopKafka(log: Log): Promise<void> {
   }
   removeFile(paths.kafkaPid);
   removeFile(infoFile);
-  fs.rmSync(paths.kafkaData, { recursive: true, force: true });
+  if (!keepData) fs.rmSync(paths.kafkaData, { recursive: true, force: true });
 }

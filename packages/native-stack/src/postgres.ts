@@ -99,3 +99,11 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     }
   });
 }
+
+/** Drop the database named in the URL when it exists, closing its connections. */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const name = databaseName(databaseUrl);
+  await withClient(withDatabase(databaseUrl, 'postgres'), async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  });
+}

@@ -1,4 +1,4 @@
-// Apicurio Registry (Confluent-compatible API at /apis/ccompat/v7), in-memory storage.
+// Apicurio Registry (Confluent-compatible API at /apis/ccompat/v7), stored in a PostgreSQL database of its own.
 import fs from 'node:fs';
 import path from 'node:path';
 import { stackConfig } from './config.ts';
@@ -6,6 +6,7 @@ import { PartStartError, PortInUseError, StackError } from './errors.ts';
 import { defaultJava, newestJava, type JavaRuntime } from './java.ts';
 import { ensureApicurio } from './maven.ts';
 import { paths, repoRoot } from './paths.ts';
+import { DEFAULT_DATABASE_URL } from './postgres.ts';
 import {
   formatCommand,
   isAlive,
@@ -42,6 +43,16 @@ export interface RegistryInfo {
   port: number;
   url: string;
   startedAt: string;
+}
+
+/** The registry's own database on the machine's PostgreSQL: one per registry port, so stacks side by side stay apart. */
+export function registryDatabaseUrl(): string {
+  return DEFAULT_DATABASE_URL.replace(/\/[^/]*$/, `/relocate_registry_${stackConfig().registryPort}`);
+}
+
+function registryJdbcUrl(): string {
+  const url = new URL(registryDatabaseUrl());
+  return `jdbc:postgresql://${url.host}${url.pathname}`;
 }
 
 export function registryUrl(): string {
@@ -126,11 +137,6 @@ export async function prepareRegistry(log: Log, plan?: RegistryPlan): Promise<Pr
   return { plan: chosen, launcherPath };
 }
 
-/** True when the registry would be started fresh (empty) by startRegistry. */
-export function registryNeedsStart(): boolean {
-  return registryPid() === undefined;
-}
-
 /** Start the registry unless ours already runs; resolves when it answers. Returns its pid. */
 export async function startRegistry(prepared: PreparedRegistry | undefined, log: Log): Promise<number> {
   const { host, registryPort } = stackConfig();
@@ -158,7 +164,17 @@ export async function startRegistry(prepared: PreparedRegistry | undefined, log:
     '-Dquarkus.management.enabled=false',
     `-Dquarkus.management.host=${host}`,
     '-Dquarkus.management.port=0',
-    // Storage stays the default: in-memory (H2 in memory), gone when the process ends.
+    // SQL storage on the machine's PostgreSQL, one database per registry port: schema ids written into Kafka
+    // records outlive a restart of the registry (the default, H2 in memory, loses them). A small pool, since
+    // the server is shared.
+    '-Dapicurio.storage.kind=sql',
+    '-Dapicurio.storage.sql.kind=postgresql',
+    `-Dapicurio.datasource.url=${registryJdbcUrl()}`,
+    '-Dapicurio.datasource.username=postgres',
+    '-Dapicurio.datasource.password=',
+    '-Dapicurio.datasource.jdbc.initial-size=2',
+    '-Dapicurio.datasource.jdbc.min-size=2',
+    '-Dapicurio.datasource.jdbc.max-size=10',
     // Let tests and developers delete subjects and versions (disabled by default in 3.x).
     '-Dapicurio.rest.deletion.group.enabled=true',
     '-Dapicurio.rest.deletion.artifact.enabled=true',

@@ -1,6 +1,7 @@
 import { buildSummary, getRelocation, type RelocationSummary } from '@relocate/database';
 import { stageNames, consumerGroupOf } from '@relocate/codec';
 import type { StageName } from '@relocate/codec';
+import { withRetry } from '@relocate/stage-runtime';
 import { relocationView, type StageView } from '@relocate/operations';
 import type { Connections } from './host.ts';
 
@@ -31,7 +32,8 @@ export async function waitForRelocation(
   let lastReport = 0;
   let failedAt: number | undefined;
   for (;;) {
-    const r = await getRelocation(c.pool, relocationId);
+    // PostgreSQL restarting is waited out: the relocation goes on meanwhile.
+    const r = await withRetry(() => getRelocation(c.pool, relocationId), { maxRetries: 0, baseMs: pollMs }, (err) => c.log.warn({ err }, 'reading the relocation record failed; retrying'));
     // A relocation has ended when its end marker passed the last stage (completed_at), which also removes a
     // failed relocation's rows. A failure parked at a stage waits there for a retry: that is the result for now.
     // A failure whose end never arrives (its end marker was lost) ends after a grace.

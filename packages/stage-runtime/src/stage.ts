@@ -109,6 +109,8 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
   const paused = new Map<string, { topic: string; partition: number; relocationId: string; offset: string; resume: () => void }>();
   // Shared by all batches: a handler may produce a relocation's records while a later batch is in hand.
   const progress = new BatchProgress(def.stage);
+  // An outage is waited out record by record, until the stage is asked to stop: then the record stays uncommitted.
+  const recordRetry: RetryPolicy = { ...deps.retry, giveUp: () => state === 'stopping' };
 
   consumer.on(consumer.events.GROUP_JOIN, () => {
     offsets.clear();
@@ -206,12 +208,12 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     try {
       if (!message.value) throw new Error('record has no value (a tombstone); stages consume only values');
       const raw = message.value;
-      const value = await withRetry(() => deps.codec.decode<T>(raw, topic), deps.retry, onRetry).catch((err: unknown) => {
+      const value = await withRetry(() => deps.codec.decode<T>(raw, topic), recordRetry, onRetry).catch((err: unknown) => {
         throw err instanceof UndecodableRecordError ? undecodable(err, topic, partition, message.offset) : err;
       });
       const input: StageMessage<T> = { key, value, topic, partition, offset: message.offset, headers: message.headers ?? {} };
-      const outputs = await withRetry(() => def.process(input, ctx), deps.retry, onRetry);
-      await withRetry(() => produce(outputs), deps.retry, onRetry);
+      const outputs = await withRetry(() => def.process(input, ctx), recordRetry, onRetry);
+      await withRetry(() => produce(outputs), recordRetry, onRetry);
       if (key) progress.produced(key, outputs.length);
       ended = isEndMarker(value) || outputs.some((o) => isEndMarker(o.value));
       dlqLimit.valid(topic, partition);
@@ -255,7 +257,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
       for (const [i, message] of batch.messages.entries()) {
         if (!isRunning() || isStale() || state === 'halted') break;
         const key = message.key?.toString('utf8') ?? '';
-        const disposition = key ? await withRetry(() => dispositionOf(deps.pool, key, def.stage), deps.retry, () => undefined) : 'process';
+        const disposition = key ? await withRetry(() => dispositionOf(deps.pool, key, def.stage), recordRetry, () => undefined) : 'process';
         if (disposition === 'pause') {
           paused.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, relocationId: key, offset: message.offset, resume: pause() });
           metrics.pausedPartitions.set({ stage: def.stage }, paused.size);
