@@ -104,6 +104,6 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   const name = databaseName(databaseUrl);
   await withClient(withDatabase(databaseUrl, 'postgres'), async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+    await client.query(sql`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`.text);
   });
 }
