@@ -118,10 +118,17 @@ export async function buildSummary(db: Queryable, id: string): Promise<Relocatio
  * at a stage for a retry does not count: its other stages keep going, so the retry ends in a whole relocation.
  */
 export async function failedForGood(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `SELECT 1 FROM relocate.relocation r WHERE r.id = $1 AND r.status = 'failure'
-     AND NOT EXISTS (SELECT 1 FROM relocate.parked_relocation p WHERE p.relocation_id = r.id)`,
+  return (await writableRelocation(db, id))?.failedForGood ?? false;
+}
+
+/** A relocation's options and whether it failed for good (see failedForGood), in one round trip; undefined when unknown. */
+export async function writableRelocation(db: Queryable, id: string): Promise<{ options: ImportOptions; failedForGood: boolean } | undefined> {
+  const { rows } = await db.query<{ options: ImportOptions; failed_for_good: boolean }>(
+    `SELECT r.options, r.status = 'failure' AND NOT EXISTS (SELECT 1 FROM relocate.parked_relocation p WHERE p.relocation_id = r.id) AS failed_for_good
+     FROM relocate.relocation r WHERE r.id = $1`,
     [id],
   );
-  return (rowCount ?? 0) > 0;
+  const r = rows[0];
+  return r && { options: r.options, failedForGood: r.failed_for_good };
 }
+

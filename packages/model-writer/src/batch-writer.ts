@@ -43,16 +43,16 @@ export class BatchWriter {
     const columns = await this.columns.of(client, relations.tableName);
     if (!columns) throw new MissingTableError(batch.model, relations.tableName);
 
-    const pkMap = await this.loadDependencyMap(client, relocationId, relations, batch);
+    const sources = batch.records.map((r) => parseFields(r.fields, batch.model, r.pk));
+    const pkMap = await this.loadDependencyMap(client, relocationId, relations, batch, sources);
     const rule = modelRules.get(batch.model);
     const rows: Row[] = [];
     const admitted = admittedScopes[options.scope];
     const unknownFields = new Set<string>();
 
-    await this.rejectDuplicatePks(client, relocationId, batch);
     const ctx: RuleContext = { client, relocationId, options, pkMap, site: this.site, table: relations.tableName, warn: (w: Warning) => warnings.push(w) };
-    for (const record of batch.records) {
-      const source = parseFields(record.fields, batch.model, record.pk);
+    for (const [i, record] of batch.records.entries()) {
+      const source = sources[i] as Record<string, unknown>;
       if (!admitted.has(instanceScope(batch.model, relations.scopes, source))) {
         warnings.push({ kind: 'OutOfScope', model: batch.model, pk: record.pk, field: null, reason: `not imported in ${options.scope.toLowerCase()} scope` });
         continue;
@@ -90,23 +90,34 @@ export class BatchWriter {
     return out.sort((a, b) => a.oldPk - b.oldPk);
   }
 
-  /** The PrimaryKeyMap entries this batch's foreign keys point at: one query per target model. */
-  private async loadDependencyMap(client: Client, relocationId: string, relations: ModelRelations, batch: ModelBatch): Promise<PrimaryKeyMap> {
-    const wanted = new Map<string, Set<number>>();
-    for (const record of batch.records) {
-      const fields = parseFields(record.fields, batch.model, record.pk);
+  /**
+   * The PrimaryKeyMap entries this batch's foreign keys point at, for every target model in one query. The same
+   * query looks for the batch's own pks: one already mapped is a duplicate pk. A pk twice in one model is
+   * ambiguous (which row do references mean?); Sentry silently keeps the last, we refuse.
+   */
+  private async loadDependencyMap(client: Client, relocationId: string, relations: ModelRelations, batch: ModelBatch, sources: Array<Record<string, unknown>>): Promise<PrimaryKeyMap> {
+    const own = new Set<number>();
+    for (const r of batch.records) {
+      if (own.has(r.pk)) throw duplicatePk(batch.model, r.pk);
+      own.add(r.pk);
+    }
+    const wanted = new Map<string, Set<number>>([[batch.model, own]]);
+    for (const fields of sources) {
       for (const [field, fk] of relations.foreignKeys) {
         const v = fields[field];
         if (typeof v === 'number') (wanted.get(fk.model) ?? wanted.set(fk.model, new Set()).get(fk.model))?.add(v);
       }
     }
+    // One branch per model, so each is an index scan of the pk_map key (a join against unnest is planned as a scan
+    // of the relocation's whole map, which grows with the export).
+    const params: unknown[] = [relocationId];
+    const branches = [...wanted].map(([model, pks]) =>
+      sql`SELECT model, old_pk, new_pk, kind, slug FROM relocate.pk_map WHERE relocation_id = $1 AND model = $${params.push(model)} AND old_pk = ANY($${params.push([...pks])}::bigint[])`);
+    const { rows } = await client.query<{ model: string; old_pk: number; new_pk: number; kind: ImportKind; slug: string | null }>(sql`${joinSql(branches, sql` UNION ALL `)}`.text, params);
     const map = new PrimaryKeyMap();
-    for (const [model, pks] of wanted) {
-      const { rows } = await client.query<{ old_pk: number; new_pk: number; kind: ImportKind; slug: string | null }>(
-        'SELECT old_pk, new_pk, kind, slug FROM relocate.pk_map WHERE relocation_id = $1 AND model = $2 AND old_pk = ANY($3::bigint[])',
-        [relocationId, model, [...pks]],
-      );
-      for (const r of rows) map.insert(model, r.old_pk, r.new_pk, r.kind, r.slug);
+    for (const r of rows) {
+      if (r.model === batch.model && own.has(r.old_pk)) throw duplicatePk(batch.model, r.old_pk);
+      map.insert(r.model, r.old_pk, r.new_pk, r.kind, r.slug);
     }
     return map;
   }
@@ -163,20 +174,6 @@ export class BatchWriter {
     return (rowCount ?? 0) > 0;
   }
 
-  /** A pk twice in one model is ambiguous: which row do references mean? Sentry silently keeps the last; we refuse. */
-  private async rejectDuplicatePks(client: Client, relocationId: string, batch: ModelBatch): Promise<void> {
-    const seen = new Set<number>();
-    for (const r of batch.records) {
-      if (seen.has(r.pk)) throw duplicatePk(batch.model, r.pk);
-      seen.add(r.pk);
-    }
-    const { rows } = await client.query<{ old_pk: number }>(
-      'SELECT old_pk FROM relocate.pk_map WHERE relocation_id = $1 AND model = $2 AND old_pk = ANY($3::bigint[]) LIMIT 1',
-      [relocationId, batch.model, [...seen]],
-    );
-    if (rows[0]) throw duplicatePk(batch.model, rows[0].old_pk);
-  }
-
   private async persist(client: Client, table: string, columns: Map<string, Column>, rows: Row[], model: string, rule: ModelRule | undefined, ctx: RuleContext): Promise<PrimaryKeyMapEntry[]> {
     const entries: PrimaryKeyMapEntry[] = [];
     const inserts = rows.filter((r) => r.decision.kind === 'INSERTED');
@@ -214,14 +211,13 @@ export class BatchWriter {
     const byKind = (k: ImportKind): Record<string, number> => Object.fromEntries(entries.filter((e) => e.kind === k).map((e) => [e.oldPk, e.newPk]));
     const inserted = entries.filter((e) => e.kind === 'INSERTED');
     const sourcePks = rows.map((r) => r.oldPk);
+    // The map entries and the chunk in one statement: one round trip fewer per batch.
     await client.query(
-      `INSERT INTO relocate.pk_map (relocation_id, model, old_pk, new_pk, kind, slug)
-       SELECT $1, $2, * FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[])
-       ON CONFLICT (relocation_id, model, old_pk) DO UPDATE SET new_pk = EXCLUDED.new_pk, kind = EXCLUDED.kind, slug = EXCLUDED.slug`,
-      [relocationId, batch.model, entries.map((e) => e.oldPk), entries.map((e) => e.newPk), entries.map((e) => e.kind), entries.map((e) => e.slug)],
-    );
-    await client.query(
-      `INSERT INTO relocate.import_chunk (relocation_id, model, min_ordinal, max_ordinal, min_source_pk, max_source_pk,
+      `WITH mapped AS (
+         INSERT INTO relocate.pk_map (relocation_id, model, old_pk, new_pk, kind, slug)
+         SELECT $1, $2, * FROM unnest($13::bigint[], $14::bigint[], $15::text[], $16::text[])
+         ON CONFLICT (relocation_id, model, old_pk) DO UPDATE SET new_pk = EXCLUDED.new_pk, kind = EXCLUDED.kind, slug = EXCLUDED.slug)
+       INSERT INTO relocate.import_chunk (relocation_id, model, min_ordinal, max_ordinal, min_source_pk, max_source_pk,
          min_inserted_pk, max_inserted_pk, inserted_map, existing_map, overwrite_map, inserted_identifiers)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
@@ -231,6 +227,7 @@ export class BatchWriter {
         inserted.length ? Math.max(...inserted.map((e) => e.newPk)) : null,
         byKind('INSERTED'), byKind('EXISTING'), byKind('OVERWRITE'),
         Object.fromEntries(inserted.filter((e) => e.slug !== null).map((e) => [e.oldPk, e.slug])),
+        entries.map((e) => e.oldPk), entries.map((e) => e.newPk), entries.map((e) => e.kind), entries.map((e) => e.slug),
       ],
     );
   }

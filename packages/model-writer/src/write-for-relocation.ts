@@ -1,5 +1,5 @@
 import type { ModelBatch, PrimaryKeyMapEntry } from '@relocate/codec';
-import { failedForGood, getRelocation, recordFindings, type Pool, withTransaction } from '@relocate/database';
+import { recordFindings, type Pool, withTransaction, writableRelocation } from '@relocate/database';
 import { BadInputError, type Finding } from '@relocate/domain';
 import type { BatchWriter } from './batch-writer.ts';
 
@@ -8,9 +8,9 @@ import type { BatchWriter } from './batch-writer.ts';
  * warnings it found. A batch of a relocation that failed on bad input writes nothing (its rows are being removed).
  */
 export async function writeForRelocation(pool: Pool, writer: BatchWriter, stage: string, relocationId: string, batch: ModelBatch): Promise<PrimaryKeyMapEntry[] | undefined> {
-  const relocation = await getRelocation(pool, relocationId);
+  const relocation = await writableRelocation(pool, relocationId);
   if (!relocation) throw new BadInputError({ kind: 'UnknownRelocation', model: batch.model, pk: null, field: null, reason: `no relocation ${relocationId} was submitted` });
-  if (await failedForGood(pool, relocationId)) return undefined;
+  if (relocation.failedForGood) return undefined;
   return withTransaction(pool, async (client) => {
     const r = await writer.write(client, relocationId, relocation.options, batch);
     await recordFindings(client, r.warnings.map((w): Finding => ({ relocationId, stage, severity: 'warning', ...w })));

@@ -31,8 +31,8 @@ export async function runImport(
     await publishRelocationEvent(c, { relocationId, type: 'STARTED', at: Date.now(), summary: '' });
     const chunks = await submitRelocation(c, { ...s, relocationId });
     c.log.info({ relocationId, chunks, hostedStages: missing }, 'relocation submitted');
-    const onProgress = opts.onProgress ?? (() => undefined);
-    const summary = await waitForRelocation(c, relocationId, (p) => onProgress({ ...p, chunks }), opts.timeoutMs ?? 0);
+    const onProgress = opts.onProgress;
+    const summary = await waitForRelocation(c, relocationId, onProgress && ((p) => onProgress({ ...p, chunks })), opts.timeoutMs ?? 0);
     return { summary, hostedStages: missing };
   } finally {
     await hosted?.stop();

@@ -24,9 +24,12 @@ async function progressOf(c: Connections, relocationId: string): Promise<Progres
   return { ...(rows[0] ?? { records: 0, events: 0, findings: 0 }), paused: view?.paused ?? false, stages: view?.stages ?? [] };
 }
 
-/** Waits until the relocation succeeds, fails or is cancelled, reporting progress every progressMs. */
+/**
+ * Waits until the relocation succeeds, fails or is cancelled, reporting progress every progressMs to onProgress
+ * when there is one (progress counts the relocation's rows, a cost that grows with the export: not for nobody).
+ */
 export async function waitForRelocation(
-  c: Connections, relocationId: string, onProgress: (p: Progress) => void, timeoutMs = 0, pollMs = 250, progressMs = 1_000,
+  c: Connections, relocationId: string, onProgress: ((p: Progress) => void) | undefined, timeoutMs = 0, pollMs = 250, progressMs = 1_000,
 ): Promise<RelocationSummary> {
   const started = Date.now();
   let lastReport = 0;
@@ -44,7 +47,7 @@ export async function waitForRelocation(
       failedAt ??= Date.now();
       if (Date.now() - failedAt > failureGraceMs) return buildSummary(c.pool, relocationId);
     }
-    if (Date.now() - lastReport > progressMs) {
+    if (onProgress && Date.now() - lastReport > progressMs) {
       lastReport = Date.now();
       onProgress(await progressOf(c, relocationId));
     }

@@ -5,7 +5,7 @@ import { failRelocation, recordFindings, type Pool } from '@relocate/database';
 import { BadInputError, describeFinding } from '@relocate/domain';
 import type { Logger } from '@relocate/logging';
 import { CommitLedger } from './commit-ledger.ts';
-import { dispositionOf, parkRelocation } from './control.ts';
+import { type Disposition, dispositionOf, dispositionsOf, parkRelocation } from './control.ts';
 import { countsTowardDlqLimit, deadLetterFinding, deadLetterHeaders, parkedHeaders, undecodable } from './dead-letter.ts';
 import { type DlqLimit, DlqLimitExceededError, DlqLimitState } from './dlq-limit.ts';
 import { createProducer } from './kafka.ts';
@@ -86,7 +86,7 @@ export interface RunningStage {
  * Runs a stage as a chain: consume -> decode -> process -> produce -> commit. The offset of a record is
  * committed only after its database work is committed and its output is acknowledged; a record that keeps
  * failing goes to the stage's DLQ with headers naming the error and its origin, and the stage keeps going, up to
- * its DLQ limit, past which it halts. Before each record the relocation record decides: a cancelled relocation's
+ * its DLQ limit, past which it halts. Before each batch the relocation record decides: a cancelled relocation's
  * records are skipped, a paused one holds its partition, and one that failed here is parked in the DLQ behind its
  * failed record. Each batch reports counts per relocation on the relocations topic before it commits.
  */
@@ -190,8 +190,10 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     metrics.recordsProcessed.inc({ stage: def.stage, outcome: 'parked' });
   };
 
-  const handleOne = async (topic: string, partition: number, message: KafkaMessage, key: string, tracker: PartitionOffsets): Promise<void> => {
+  /** False when the record went to the DLQ: that may have parked its relocation here. */
+  const handleOne = async (topic: string, partition: number, message: KafkaMessage, key: string, tracker: PartitionOffsets): Promise<boolean> => {
     let ended = false;
+    let ok = true;
     const ctx: StageContext = {
       produce: async (outputs) => {
         await produce(outputs);
@@ -221,12 +223,14 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     } catch (err) {
       if (err instanceof ReadAgainError) throw err;
       if (isRetriable(err) && state === 'stopping') throw err; // leave it uncommitted for the next owner
+      ok = false;
       await deadLetter(topic, partition, message, key, err);
     }
     if (key) {
       progress.record(key, partition, message.offset);
       if (ended) progress.done(key);
     }
+    return ok;
   };
 
   const halt = (err: DlqLimitExceededError): void => {
@@ -253,11 +257,23 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     let tracker = offsets.get(batch.partition);
     if (!tracker) offsets.set(batch.partition, (tracker = new PartitionOffsets()));
     let limitExceeded: DlqLimitExceededError | undefined;
+    // The relocation record is read once for the batch's relocations; a relocation this stage parks or fails
+    // within the batch is read again at its next record.
+    const keys = [...new Set(batch.messages.map((m) => m.key?.toString('utf8') ?? '').filter(Boolean))];
+    const dispositions: Map<string, Disposition> = keys.length === 0 ? new Map()
+      : await withRetry(() => dispositionsOf(deps.pool, keys, def.stage), recordRetry, () => undefined);
+    const dispositionFor = async (key: string): Promise<Disposition> => {
+      const known = dispositions.get(key);
+      if (known) return known;
+      const d = await withRetry(() => dispositionOf(deps.pool, key, def.stage), recordRetry, () => undefined);
+      dispositions.set(key, d);
+      return d;
+    };
     try {
       for (const [i, message] of batch.messages.entries()) {
         if (!isRunning() || isStale() || state === 'halted') break;
         const key = message.key?.toString('utf8') ?? '';
-        const disposition = key ? await withRetry(() => dispositionOf(deps.pool, key, def.stage), recordRetry, () => undefined) : 'process';
+        const disposition = key ? await dispositionFor(key) : 'process';
         if (disposition === 'pause') {
           paused.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, relocationId: key, offset: message.offset, resume: pause() });
           metrics.pausedPartitions.set({ stage: def.stage }, paused.size);
@@ -271,7 +287,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
           progress.record(key, batch.partition, message.offset);
         } else {
           try {
-            await handleOne(batch.topic, batch.partition, message, key, tracker);
+            if (!(await handleOne(batch.topic, batch.partition, message, key, tracker))) dispositions.delete(key);
           } catch (err) {
             if (err instanceof DlqLimitExceededError) {
               limitExceeded = err;

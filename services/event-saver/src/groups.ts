@@ -39,32 +39,35 @@ export async function groupEvents(client: Client, placed: Placed[]): Promise<Gro
   const fresh = hashes.filter((h) => createdKeys.has(hashKey(h.first)));
   const seen = hashes.filter((h) => !createdKeys.has(hashKey(h.first)));
 
+  // A created hash gets its new group in one statement: ids drawn, groups inserted, hashes pointed at them.
+  const groupRows: Array<{ project_id: number; hash: string; group_id: number }> = [];
   if (fresh.length > 0) {
-    const { rows: ids } = await client.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('sentry_groupedmessage', 'id')) AS id FROM generate_series(1, $1)`, [fresh.length]);
-    const groupIds = ids.map((i) => i.id);
-    await client.query(
-      `INSERT INTO sentry_groupedmessage (id, project_id, first_release_id, message, level, times_seen, first_seen, last_seen)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::timestamptz[])`,
-      [groupIds, fresh.map((h) => h.first.event.projectId), fresh.map((h) => h.first.releaseId ?? null), fresh.map((h) => h.first.event.message),
+    const { rows } = await client.query<{ project_id: number; hash: string; group_id: number }>(
+      `WITH fresh AS (
+         SELECT nextval(pg_get_serial_sequence('sentry_groupedmessage', 'id')) AS id, x.*
+         FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::timestamptz[]) AS x(p, h, r, m, l, c, f, ls)),
+       grouped AS (
+         INSERT INTO sentry_groupedmessage (id, project_id, first_release_id, message, level, times_seen, first_seen, last_seen)
+         SELECT id, p, r, m, l, c, f, ls FROM fresh)
+       UPDATE sentry_grouphash gh SET group_id = fresh.id FROM fresh WHERE gh.project_id = fresh.p AND gh.hash = fresh.h
+       RETURNING gh.project_id, gh.hash, gh.group_id`,
+      [fresh.map((h) => h.first.event.projectId), fresh.map((h) => h.first.event.primaryHash), fresh.map((h) => h.first.releaseId ?? null), fresh.map((h) => h.first.event.message),
         fresh.map((h) => levels[h.first.event.level] ?? 40), fresh.map((h) => h.count), fresh.map((h) => iso(h.min)), fresh.map((h) => iso(h.max))],
     );
-    await client.query(
-      `UPDATE sentry_grouphash gh SET group_id = x.g FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS x(p, h, g) WHERE gh.project_id = x.p AND gh.hash = x.h`,
-      [fresh.map((h) => h.first.event.projectId), fresh.map((h) => h.first.event.primaryHash), groupIds],
-    );
+    groupRows.push(...rows);
   }
+  // A hash seen before counts towards its group, and tells which group that is, in one statement.
   if (seen.length > 0) {
-    await client.query(
-      `UPDATE sentry_groupedmessage g SET times_seen = g.times_seen + x.c, first_seen = LEAST(g.first_seen, x.f), last_seen = GREATEST(g.last_seen, x.l)
-       FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS x(p, h, c, f, l)
-       JOIN sentry_grouphash gh ON gh.project_id = x.p AND gh.hash = x.h WHERE g.id = gh.group_id`,
+    const { rows } = await client.query<{ project_id: number; hash: string; group_id: number }>(
+      `WITH counted AS (
+         UPDATE sentry_groupedmessage g SET times_seen = g.times_seen + x.c, first_seen = LEAST(g.first_seen, x.f), last_seen = GREATEST(g.last_seen, x.l)
+         FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS x(p, h, c, f, l)
+         JOIN sentry_grouphash gh ON gh.project_id = x.p AND gh.hash = x.h WHERE g.id = gh.group_id)
+       SELECT project_id, hash, group_id FROM sentry_grouphash WHERE (project_id, hash) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))`,
       [seen.map((h) => h.first.event.projectId), seen.map((h) => h.first.event.primaryHash), seen.map((h) => h.count), seen.map((h) => iso(h.min)), seen.map((h) => iso(h.max))],
     );
+    groupRows.push(...rows);
   }
-  const { rows: groupRows } = await client.query<{ project_id: number; hash: string; group_id: number }>(
-    `SELECT project_id, hash, group_id FROM sentry_grouphash WHERE (project_id, hash) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))`,
-    [hashes.map((h) => h.first.event.projectId), hashes.map((h) => h.first.event.primaryHash)],
-  );
   const groupOf = new Map(groupRows.map((r) => [`${r.project_id}:${r.hash}`, r.group_id]));
   const firstOfNewGroup = new Set(fresh.map((h) => h.first));
 
@@ -83,17 +86,16 @@ export async function groupEvents(client: Client, placed: Placed[]): Promise<Gro
   // New groups count once towards their first event's release, per project and per project environment.
   const newInRelease = [...firstOfNewGroup].filter((p) => p.releaseId !== undefined);
   if (newInRelease.length > 0) {
-    await client.query(
-      `UPDATE sentry_release_project rp SET new_groups = rp.new_groups + x.n
-       FROM (SELECT p, r, count(*)::int AS n FROM unnest($1::bigint[], $2::bigint[]) AS t(p, r) GROUP BY p, r) x WHERE rp.project_id = x.p AND rp.release_id = x.r`,
-      [newInRelease.map((p) => p.event.projectId), newInRelease.map((p) => p.releaseId)],
-    );
     const inEnvironment = newInRelease.filter((p) => p.environmentId !== undefined);
     await client.query(
-      `UPDATE sentry_releaseprojectenvironment rpe SET new_issues_count = rpe.new_issues_count + x.n
-       FROM (SELECT p, r, e, count(*)::int AS n FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS t(p, r, e) GROUP BY p, r, e) x
+      `WITH per_project AS (
+         UPDATE sentry_release_project rp SET new_groups = rp.new_groups + x.n
+         FROM (SELECT p, r, count(*)::int AS n FROM unnest($1::bigint[], $2::bigint[]) AS t(p, r) GROUP BY p, r) x WHERE rp.project_id = x.p AND rp.release_id = x.r)
+       UPDATE sentry_releaseprojectenvironment rpe SET new_issues_count = rpe.new_issues_count + x.n
+       FROM (SELECT p, r, e, count(*)::int AS n FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS t(p, r, e) GROUP BY p, r, e) x
        WHERE rpe.project_id = x.p AND rpe.release_id = x.r AND rpe.environment_id = x.e`,
-      [inEnvironment.map((p) => p.event.projectId), inEnvironment.map((p) => p.releaseId), inEnvironment.map((p) => p.environmentId)],
+      [newInRelease.map((p) => p.event.projectId), newInRelease.map((p) => p.releaseId),
+        inEnvironment.map((p) => p.event.projectId), inEnvironment.map((p) => p.releaseId), inEnvironment.map((p) => p.environmentId)],
     );
   }
   return placed.map((p) => ({ groupId: groupOf.get(hashKey(p)) as number, isNew: firstOfNewGroup.has(p), isNewGroupEnvironment: firstOfNewLink.has(p) }));

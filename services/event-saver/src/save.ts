@@ -4,24 +4,32 @@ import { BadInputError } from '@relocate/domain';
 import { type Grouping, groupEvents } from './groups.ts';
 import type { NormalizedEvent } from './normalize.ts';
 
-/** Get-or-create by a unique key, returning the id for every key; one round trip each way. */
+/**
+ * Get-or-create by a unique key, returning the id for every key: one statement that creates the missing rows and
+ * reads the others. A row another transaction committed meanwhile is outside that statement's snapshot, so keys
+ * still without an id are read once more.
+ */
 async function getOrCreate(client: Client, table: string, keyColumns: [string, string], keys: Array<[number, string | number]>): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   if (keys.length === 0) return ids;
   const [a, b] = [ident(keyColumns[0]), ident(keyColumns[1])];
   const t = ident(table);
-  const as = keys.map((k) => k[0]);
-  const bs = keys.map((k) => k[1]);
   const bType = typeof keys[0]?.[1] === 'number' ? sql`bigint` : sql`text`;
-  await client.query(
-    sql`INSERT INTO ${t} (${a}, ${b}) SELECT * FROM unnest($1::bigint[], $2::${bType}[]) ON CONFLICT (${a}, ${b}) DO NOTHING`.text,
-    [as, bs],
-  );
+  const select = sql`SELECT id, ${a} AS a, ${b} AS b FROM ${t} WHERE (${a}, ${b}) IN (SELECT * FROM unnest($1::bigint[], $2::${bType}[]))`;
+  const read = (rows: Array<{ id: number; a: number; b: string | number }>): void => {
+    for (const r of rows) ids.set(`${r.a}:${r.b}`, r.id);
+  };
+  // The select sees the table as it was before the insert: existing rows from it, new ones from RETURNING.
   const { rows } = await client.query<{ id: number; a: number; b: string | number }>(
-    sql`SELECT id, ${a} AS a, ${b} AS b FROM ${t} WHERE (${a}, ${b}) IN (SELECT * FROM unnest($1::bigint[], $2::${bType}[]))`.text,
-    [as, bs],
+    sql`WITH created AS (
+       INSERT INTO ${t} (${a}, ${b}) SELECT * FROM unnest($1::bigint[], $2::${bType}[]) ON CONFLICT (${a}, ${b}) DO NOTHING
+       RETURNING id, ${a} AS a, ${b} AS b)
+     SELECT * FROM created UNION ALL ${select}`.text,
+    [keys.map((k) => k[0]), keys.map((k) => k[1])],
   );
-  for (const r of rows) ids.set(`${r.a}:${r.b}`, r.id);
+  read(rows);
+  const missing = keys.filter((k) => !ids.has(`${k[0]}:${k[1]}`));
+  if (missing.length > 0) read((await client.query<{ id: number; a: number; b: string | number }>(sql`${select}`.text, [missing.map((k) => k[0]), missing.map((k) => k[1])])).rows);
   return ids;
 }
 
@@ -84,17 +92,17 @@ export async function saveEvents(client: Client, relocationId: string, events: N
   }
   const orgSpans = [...byOrg.values()];
   if (orgSpans.length > 0) {
+    // Both links in one statement: one round trip fewer per batch.
     await client.query(
-      `INSERT INTO sentry_environmentrelease (organization_id, project_id, release_id, environment_id, first_seen, last_seen)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::timestamptz[], $6::timestamptz[])
-       ON CONFLICT (organization_id, release_id, environment_id) DO UPDATE SET last_seen = GREATEST(sentry_environmentrelease.last_seen, EXCLUDED.last_seen)`,
-      [orgSpans.map((s) => s.org), orgSpans.map((s) => s.project), orgSpans.map((s) => s.release), orgSpans.map((s) => s.environment), orgSpans.map((s) => at(s.first)), orgSpans.map((s) => at(s.last))],
-    );
-    await client.query(
-      `INSERT INTO sentry_releaseprojectenvironment (release_id, project_id, environment_id, first_seen, last_seen)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])
+      `WITH org_links AS (
+         INSERT INTO sentry_environmentrelease (organization_id, project_id, release_id, environment_id, first_seen, last_seen)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::timestamptz[], $6::timestamptz[])
+         ON CONFLICT (organization_id, release_id, environment_id) DO UPDATE SET last_seen = GREATEST(sentry_environmentrelease.last_seen, EXCLUDED.last_seen))
+       INSERT INTO sentry_releaseprojectenvironment (release_id, project_id, environment_id, first_seen, last_seen)
+       SELECT * FROM unnest($7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[])
        ON CONFLICT (project_id, release_id, environment_id) DO UPDATE SET last_seen = GREATEST(sentry_releaseprojectenvironment.last_seen, EXCLUDED.last_seen)`,
-      [list.map((s) => s.release), list.map((s) => s.project), list.map((s) => s.environment), list.map((s) => at(s.first)), list.map((s) => at(s.last))],
+      [orgSpans.map((s) => s.org), orgSpans.map((s) => s.project), orgSpans.map((s) => s.release), orgSpans.map((s) => s.environment), orgSpans.map((s) => at(s.first)), orgSpans.map((s) => at(s.last)),
+        list.map((s) => s.release), list.map((s) => s.project), list.map((s) => s.environment), list.map((s) => at(s.first)), list.map((s) => at(s.last))],
     );
   }
 
@@ -127,6 +135,8 @@ export async function saveEvents(client: Client, relocationId: string, events: N
      SELECT p, e, $1, g, m FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::jsonb[]) AS t(p, e, g, m)`,
     [relocationId, messages.map((m) => m.projectId), messages.map((m) => m.eventId), messages.map((m) => m.groupId), messages.map((m) => JSON.stringify(m))],
   );
+  // Nothing of the batch was saved before: what is still to publish is exactly what was just saved.
+  if (saved.length === 0) return messages;
   const { rows } = await client.query<{ message: EventstreamInsert }>(
     `SELECT message FROM relocate.saved_event
      WHERE NOT published AND (project_id, event_id) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))`,
