@@ -42,13 +42,19 @@ export async function stopService(s: { child: ChildProcess }, timeoutMs = 30_000
 export interface CliRun { code: number | null; stdout: string; stderr: string; result: unknown }
 
 /** Runs the relocate CLI as a user would; `result` is the JSON object on the last line of stdout. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+/** A one-shot command that has not exited after timeoutMs is killed and reported, so a hang fails a test instead of stalling the suite. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<CliRun> {
   const child = spawn(process.execPath, ['bin/relocate.js', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => {
+    stderr += `\n[test harness] relocate ${args.join(' ')} did not exit within ${timeoutMs} ms; killed\n`;
+    child.kill('SIGKILL');
+  }, timeoutMs);
   const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
   const last = stdout.trim().split('\n').pop() ?? '';
   let result: unknown;
   try {

@@ -43,7 +43,9 @@ export async function oldestUnconsumedTimestamps(kafka: Kafka, groupPrefix: stri
       }, reject);
     });
   } finally {
-    await consumer.disconnect();
+    // kafkajs can leave a consumer's disconnect pending for good when it lands mid group-join; a throwaway probe
+    // must not hold the command that asked for it (seen once in CI: `relocate lag` never returned).
+    await Promise.race([consumer.disconnect(), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
   return found;
 }
