@@ -22,6 +22,8 @@ export interface ExportChunk {
   hasEvents: boolean;
   options: ImportOptions | null;
   data: Buffer;
+  /** Tells apart two submissions of one relocation whose chunks interleave on its partition. */
+  submissionId?: string | null;
 }
 
 export interface ModelRecord { pk: number; fields: string }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { CompressionTypes } from 'kafkajs';
 import type { ExportChunk, ImportOptions } from '@relocate/codec';
@@ -27,6 +28,7 @@ export async function submitRelocation(c: Connections, s: Submission): Promise<n
   const producer = createProducer(c.kafka);
   await producer.connect();
   let sent = 0;
+  const submissionId = randomUUID();
   try {
     const send = async (chunks: ExportChunk[]): Promise<void> => {
       if (chunks.length === 0) return;
@@ -57,6 +59,7 @@ export async function submitRelocation(c: Connections, s: Submission): Promise<n
           hasEvents: part === 'EXPORT' && isLast && s.eventsPath !== undefined,
           options: part === 'EXPORT' && seq === 0 ? s.options : null,
           data,
+          submissionId,
         });
         seq++;
       }

@@ -15,7 +15,7 @@ const chunkError = (relocationId: string, reason: string): BadInputError =>
  * restart re-reads the relocation from its first chunk; downstream writes are idempotent per batch.
  */
 export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
-  const assemblies = new Map<string, { assembly: RelocationAssembly; partition: number }>();
+  const assemblies = new Map<string, { assembly: RelocationAssembly; partition: number; submissionId: string | null }>();
   // Times each relocation was read again after a failure mid-read; past the limit it fails for good.
   const rereads = new Map<string, number>();
   const pipeline = pipelineOutput(deps.topics.models, 'reader');
@@ -32,7 +32,7 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
         relocationId: chunk.relocationId, stage: 'reader', severity: 'warning', kind: 'FilteredOut', model: r.model, pk: r.pk, field: null, reason: r.reason,
       }))),
     }, ExportFilter.of(chunk.options));
-    assemblies.set(chunk.relocationId, { assembly, partition });
+    assemblies.set(chunk.relocationId, { assembly, partition, submissionId: chunk.submissionId ?? null });
     return assembly;
   };
 
@@ -71,6 +71,11 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
         // A chunk whose relocation is not being read: its start lies before the committed offset (it was read
         // before a restart) or its relocation already failed. Either way there is nothing left to do with it.
         ctx.log.debug({ relocationId: id, part: chunk.part, seq: chunk.seq }, 'skipping chunk of a relocation not being read');
+        return [];
+      } else if (isOtherSubmission(chunk, assemblies.get(id)?.submissionId ?? null)) {
+        // The relocation was submitted again while it was read (two submitters at once, or a resend after a crash
+        // mid-send): the submission that started last is read, the rest of the earlier one is skipped.
+        ctx.log.debug({ relocationId: id, part: chunk.part, seq: chunk.seq }, 'skipping chunk of an earlier submission of this relocation');
         return [];
       }
       try {
@@ -113,3 +118,6 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
 }
 
 const maxRereads = 5;
+
+const isOtherSubmission = (chunk: ExportChunk, reading: string | null): boolean =>
+  chunk.submissionId != null && reading !== null && chunk.submissionId !== reading;
