@@ -18,7 +18,7 @@ const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-
 
 let world: TestEnvironment;
 let dashboard: CliProcess;
-let browser: Browser;
+let browser: Browser | undefined;
 
 /** A relocation submitted while no stage runs: it stays running, and the reader's lag is its chunks. */
 async function submitRunning(id: string): Promise<number> {
@@ -33,18 +33,22 @@ before(async () => {
   browser = await chromium.launch({ executablePath: process.env.RELOCATE_CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
 });
 
+// Whatever of the set-up started is stopped, so a browser that failed to launch fails the test instead of leaving
+// the dashboard running and the test file hanging.
 after(async () => {
-  await browser.close();
-  const exited = once(dashboard.child, 'exit');
-  dashboard.child.kill('SIGTERM');
-  await exited;
-  await disconnect(world.connections);
+  await browser?.close();
+  if (dashboard && dashboard.child.exitCode === null) {
+    const exited = once(dashboard.child, 'exit');
+    dashboard.child.kill('SIGTERM');
+    await exited;
+  }
+  if (world) await disconnect(world.connections);
 });
 
 test('the status page shows a running relocation and plots its lag as it grows', async () => {
   const first = await submitRunning('dashboard-first');
   const url = await eventually('the dashboard to listen', async () => /dashboard on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(dashboard.output())?.[1], 60_000);
-  const page = await browser.newPage();
+  const page = await (browser as Browser).newPage();
   await page.goto(url);
 
   const row = page.locator('tr[data-relocation="dashboard-first"]');

@@ -29,7 +29,8 @@ const schema = z.object({
   RELOCATE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   RELOCATE_MAX_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
   RELOCATE_RETRY_BASE_MS: z.coerce.number().int().min(1).default(200),
-  RELOCATE_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(500),
+  RELOCATE_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  RELOCATE_BATCH_BYTES: z.coerce.number().int().min(1024).max(900_000).default(900_000),
   RELOCATE_CHUNK_BYTES: z.coerce.number().int().min(1024).max(900_000).default(256 * 1024),
   RELOCATE_SENTRY_URL_PREFIX: z.string().url().default('http://127.0.0.1:9000'),
   RELOCATE_DLQ_MAX_INVALID_RATIO: z.union([z.literal('none'), z.coerce.number().min(0)]).default(0.5),
@@ -56,8 +57,14 @@ export interface Config {
   metricsPort: number;
   maxRetries: number;
   retryBaseMs: number;
-  /** Export records per ModelBatch. */
+  /** Export records (or events) per batch, at most. */
   batchRecords: number;
+  /**
+   * UTF-8 bytes of fields (or events) per batch, at most, unless one record alone is larger. A batch is one Kafka
+   * message, and each is one transaction downstream: large batches spread the per-transaction cost (commit,
+   * round trips, the produce acknowledgement) over many rows, and stay under the broker's 1 MiB message size.
+   */
+  batchBytes: number;
   /** Bytes per ExportChunk; well under the broker's 1 MB default message size. */
   chunkBytes: number;
   /** The DLQ limit, as arroyo's DlqLimit: past it a stage halts instead of dead-lettering; null for none. */
@@ -104,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxRetries: e.RELOCATE_MAX_RETRIES,
     retryBaseMs: e.RELOCATE_RETRY_BASE_MS,
     batchRecords: e.RELOCATE_BATCH_RECORDS,
+    batchBytes: e.RELOCATE_BATCH_BYTES,
     chunkBytes: e.RELOCATE_CHUNK_BYTES,
     dlqMaxInvalidRatio: e.RELOCATE_DLQ_MAX_INVALID_RATIO === 'none' ? null : e.RELOCATE_DLQ_MAX_INVALID_RATIO,
     dlqMaxConsecutive: e.RELOCATE_DLQ_MAX_CONSECUTIVE === 'none' ? null : e.RELOCATE_DLQ_MAX_CONSECUTIVE,

@@ -24,6 +24,8 @@ export async function abortRelocation(client: Client, graph: ModelGraph, relocat
   // Event-side rows hang off the relocation's organizations and projects: remove them before the projects go.
   const { rowCount: events } = await client.query('DELETE FROM relocate.saved_event WHERE relocation_id = $1', [relocationId]);
   deleted['event'] = events ?? 0;
+  // A later run of this relocation saves its events afresh: no mark of this run may say they were published.
+  await client.query('DELETE FROM relocate.published_event_batch WHERE relocation_id = $1', [relocationId]);
   const projects = sql`(SELECT id FROM sentry_project WHERE organization_id = ANY($1))`;
   const ofOrgs = sql`organization_id = ANY($1)`;
   for (const [table, where] of [

@@ -19,3 +19,13 @@ test('a varchar counts characters, not UTF-16 units', () => {
   assert.equal(typeMismatch(column('character varying', 2), 'abc'), 'longer than 2 characters');
   assert.equal(typeMismatch(column('text'), 'x'.repeat(10_000)), null);
 });
+
+test('half of a surrogate pair is refused in any column, inside jsonb too; whole pairs are characters', () => {
+  assert.match(unstorable(column('text'), 'a\ud800b') ?? '', /surrogate pair/);
+  assert.match(unstorable(column('character varying', 10), '\udc00') ?? '', /surrogate pair/);
+  assert.match(unstorable(column('jsonb'), { deep: ['x', { y: 'z\ud83e' }] }) ?? '', /surrogate pair/);
+  assert.match(unstorable(column('jsonb'), { ['k\udfff']: 1 }) ?? '', /surrogate pair/);
+  assert.match(unstorable(column('inet'), '\ud800') ?? '', /surrogate pair/);
+  assert.equal(unstorable(column('text'), 'crab 🦀 \ud83e\udd80'), null);
+  assert.equal(unstorable(column('jsonb'), { v: '\\ud800 is six characters' }), null);
+});

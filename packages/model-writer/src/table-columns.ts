@@ -55,14 +55,27 @@ function describe(v: unknown): string {
  */
 export function unstorable(column: Column, value: unknown): string | null {
   const stored = column.type === 'jsonb' || column.type === 'text' || column.type === 'character varying';
-  return stored && containsNul(value) ? 'contains the NUL character (U+0000), which PostgreSQL text and jsonb cannot hold' : null;
+  if (stored && containsNul(value)) return 'contains the NUL character (U+0000), which PostgreSQL text and jsonb cannot hold';
+  // A JSON \ud800 escape parses to half a character, which has no UTF-8 form: Sentry's writes fail on it too.
+  return containsString(value, (s) => loneSurrogate.test(s)) ? 'contains half of a UTF-16 surrogate pair, which is no character and has no UTF-8 form' : null;
 }
 
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Whether a string, or any key or string inside a JSON value, holds the NUL character. */
-export function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+function containsNul(value: unknown): boolean {
+  return containsString(value, (s) => s.includes('\u0000'));
+}
+
+/** Whether a string, or any key or string inside a JSON value, holds what no PostgreSQL text can. */
+export function holdsUnstorableText(value: unknown): boolean {
+  return containsString(value, (s) => s.includes('\u0000') || loneSurrogate.test(s));
+}
+
+function containsString(value: unknown, test: (s: string) => boolean): boolean {
+  if (typeof value === 'string') return test(value);
+  if (Array.isArray(value)) return value.some((v) => containsString(v, test));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([k, v]) => test(k) || containsString(v, test));
   return false;
 }
 

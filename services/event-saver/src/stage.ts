@@ -23,9 +23,9 @@ export function eventSaverStage(deps: EventSaverDeps): StageDefinition<PipelineR
         if (await failedForGood(deps.pool, id)) return []; // its rows are removed at the end
         const now = Date.now();
         const normalized = events.events.map((text, i) => normalizeEvent(JSON.parse(text) as Record<string, unknown>, events.ordinal + i, now));
-        const pending = await withTransaction(deps.pool, (client) => saveEvents(client, id, normalized));
+        const pending = await withTransaction(deps.pool, (client) => saveEvents(client, id, events.ordinal, normalized));
         await ctx.produce(pending.map((m) => ({ topic: deps.topics.eventstream, key: String(m.projectId), value: m })));
-        await markPublished(deps.pool, pending);
+        await markPublished(deps.pool, id, events.ordinal);
         return [];
       }
       if (payloadOf(value.payload, 'relocate.RelocationEnd')) {

@@ -28,7 +28,7 @@ export function validateRecord(value: unknown, index: number): ExportRecord {
 }
 
 /**
- * Cuts the export into ModelBatches: one model per batch, at most maxRecords records or maxBytes of fields.
+ * Cuts the export into ModelBatches: one model per batch, at most maxRecords records or maxBytes of fields (UTF-8).
  * Ordinals count per model across the whole export, so a model that appears in two runs never reuses an
  * ordinal (Sentry's importer would silently replay the first run's chunk).
  */
@@ -49,9 +49,9 @@ export class ModelBatcher {
   /** Adds a record; returns a batch that is complete because of it, if any. A record too large for a message throws. */
   add(record: ExportRecord): ModelBatch | undefined {
     const fields = JSON.stringify(record.fields);
-    checkSize(record.model, record.pk, fields);
+    const size = checkSize(record.model, record.pk, fields);
     let done: ModelBatch | undefined;
-    if (this.current && (this.current.model !== record.model || this.current.records.length >= this.maxRecords || this.bytes + fields.length > this.maxBytes)) {
+    if (this.current && (this.current.model !== record.model || this.current.records.length >= this.maxRecords || this.bytes + size > this.maxBytes)) {
       done = this.flush();
     }
     if (!this.current) {
@@ -60,7 +60,7 @@ export class ModelBatcher {
       this.bytes = 0;
     }
     this.current.records.push({ pk: record.pk, fields });
-    this.bytes += fields.length;
+    this.bytes += size;
     this.ordinals.set(record.model, (this.ordinals.get(record.model) ?? 0) + 1);
     this.records++;
     return done;

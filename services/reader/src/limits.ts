@@ -23,12 +23,13 @@ export function checkNesting(model: string, pk: number | null, fields: Record<st
   }
 }
 
-/** Throws, naming model and pk, when a record's serialized form is larger than maxRecordBytes. */
-export function checkSize(model: string, pk: number | null, json: string): void {
+/** Throws, naming model and pk, when a record's serialized form is larger than maxRecordBytes; else its UTF-8 size. */
+export function checkSize(model: string, pk: number | null, json: string): number {
   const bytes = Buffer.byteLength(json);
   if (bytes > maxRecordBytes) {
     throw new BadInputError({ kind: 'RecordTooLarge', model, pk, field: null, reason: `the record is ${bytes} bytes as JSON; the most one Kafka message carries here is ${maxRecordBytes}` });
   }
+  return bytes;
 }
 
 /** Depth of nested arrays and objects, walked without recursion so any depth is safe; stops past the limit. */
