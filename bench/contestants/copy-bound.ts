@@ -98,8 +98,8 @@ report(async () => {
         const environment = await getOrAssign('sentry_environment', `${organizationId}:${e.environment}`, ['organization_id', 'name'], [organizationId, e.environment]);
         await getOrAssign('sentry_environmentproject', `${projectId}:${environment}`, ['project_id', 'environment_id'], [projectId, environment]);
       }
-      await files.write('relocate.saved_event', ['project_id', 'event_id', 'relocation_id', 'message', 'published'],
-        [projectId, e.event_id, relocationId, eventMessage(e, projectId, organizationId, relocationId), true]);
+      await files.write('relocate.saved_event', ['project_id', 'event_id', 'relocation_id', 'message'],
+        [projectId, e.event_id, relocationId, eventMessage(e, projectId, organizationId, relocationId)]);
     });
     await files.close();
 

@@ -99,7 +99,7 @@ report(async () => {
         const saved = await one('SELECT 1 AS id FROM relocate.saved_event WHERE project_id = $1 AND event_id = $2', [projectId, e.event_id]);
         if (saved === undefined) {
           await client.query(
-            `INSERT INTO relocate.saved_event (project_id, event_id, relocation_id, message, published) VALUES ($1, $2, $3, $4, true) RETURNING project_id`,
+            `INSERT INTO relocate.saved_event (project_id, event_id, relocation_id, message) VALUES ($1, $2, $3, $4) RETURNING project_id`,
             [projectId, e.event_id, relocationId, eventMessage(e, projectId, organizationId, relocationId)],
           );
         }
