@@ -65,8 +65,10 @@ const contestantFiles: Record<ContestantName, string> = { copy: 'copy-bound.ts',
 
 /** Runs one contestant in its own process, so its peak RSS and CPU are its own. */
 function runContestant(c: ContestantName, written: WrittenExport): Promise<ContestantResult> {
-  const profile = c === 'relocate' && values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'bench', 'contestants', contestantFiles[c]),
+  // Contestants run from their bundles, as the CLI and the services do; a profiled run runs the sources, so that its
+  // time is charged to the package it was spent in.
+  const launch = c === 'relocate' && values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--import', 'tsx'] : [path.join(root, 'bin', 'run.js')];
+  const child = spawn(process.execPath, [...launch, path.join(root, 'bench', 'contestants', contestantFiles[c]),
     '--export', written.exportPath, '--events', written.eventsPath, '--rows', String(written.rows), ...(c === 'relocate' && values['trace-sql'] ? ['--trace-sql'] : [])], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],

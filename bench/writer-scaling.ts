@@ -76,7 +76,7 @@ async function drain(exports: WrittenExport[], writers: number): Promise<{ secon
 
     const start = performance.now();
     for (let i = 0; i < writers; i++) {
-      children.push(spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services', 'writer', 'src', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] }));
+      children.push(spawn(process.execPath, [path.join(root, 'bin', 'run.js'), path.join(root, 'services', 'writer', 'src', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] }));
     }
     await until(() => caughtUp(c, consumerGroupOf(config.topicPrefix, 'writer'), c.topics.models));
     return { seconds: (performance.now() - start) / 1000, partitionsUsed };

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// The CLI is TypeScript, run from a bundle that is rebuilt whenever a source changes (see bundle.js).
+import { bundled } from './bundle.js';
 
-register();
-await import('../packages/cli/src/main.ts');
+process.setSourceMapsEnabled(true);
+await import(await bundled('packages/cli/src/main.ts'));

@@ -10,7 +10,7 @@ export interface Service { stage: StageName; child: ChildProcess; output(): stri
 
 /** Starts a stage service's own main as a separate process, as production runs it. */
 export function startService(stage: StageName, env: NodeJS.ProcessEnv): Service {
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${stage}/src/main.ts`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/run.js', `services/${stage}/src/main.ts`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -30,7 +30,7 @@ const schema = z.object({
   RELOCATE_MAX_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
   RELOCATE_RETRY_BASE_MS: z.coerce.number().int().min(1).default(200),
   RELOCATE_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(5_000),
-  RELOCATE_BATCH_BYTES: z.coerce.number().int().min(1024).max(900_000).default(900_000),
+  RELOCATE_BATCH_BYTES: z.coerce.number().int().min(1024).max(900_000).default(500_000),
   RELOCATE_CHUNK_BYTES: z.coerce.number().int().min(1024).max(900_000).default(256 * 1024),
   RELOCATE_SENTRY_URL_PREFIX: z.string().url().default('http://127.0.0.1:9000'),
   RELOCATE_DLQ_MAX_INVALID_RATIO: z.union([z.literal('none'), z.coerce.number().min(0)]).default(0.5),
