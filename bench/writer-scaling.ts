@@ -32,14 +32,15 @@ const baseConfig = loadConfig();
 const runId = randomBytes(3).toString('hex');
 const options = { scope: 'ORGANIZATION', mergeUsers: false, overwriteConfigs: false, hideOrganizations: true, filterOrgSlugs: null, filterUsernames: null } as const;
 
-/** Whether a group has committed up to the end of every partition of a topic. */
+/** Whether a group has committed up to the end of every partition of a topic that holds records. */
 async function caughtUp(c: Connections, group: string, topic: string): Promise<boolean> {
   const admin = c.kafka.admin();
   await admin.connect();
   try {
     const ends = await admin.fetchTopicOffsets(topic);
     const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    return ends.every((e) => Number(committed?.partitions.find((p) => p.partition === e.partition)?.offset ?? -1) >= Number(e.high));
+    // A partition that never held a record is never committed on: nothing there to catch up with.
+    return ends.every((e) => e.high === e.low || Number(committed?.partitions.find((p) => p.partition === e.partition)?.offset ?? -1) >= Number(e.high));
   } finally {
     await admin.disconnect();
   }
