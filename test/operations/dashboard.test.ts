@@ -48,7 +48,8 @@ after(async () => {
 test('the status page shows a running relocation and plots its lag as it grows', async () => {
   const first = await submitRunning('dashboard-first');
   const url = await eventually('the dashboard to listen', async () => /dashboard on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(dashboard.output())?.[1], 60_000);
-  const page = await (browser as Browser).newPage();
+  assert.ok(browser, 'the browser started');
+  const page = await browser.newPage();
   await page.goto(url);
 
   const row = page.locator('tr[data-relocation="dashboard-first"]');
