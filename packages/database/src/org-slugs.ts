@@ -1,31 +1,10 @@
-import { reservedOrganizationSlugs, slugifyInstance, uniquify } from '@relocate/domain';
+import { reservedOrganizationSlugs, slugifyInstance, uniquifyAll } from '@relocate/domain';
 import type { Client, Pool } from './pool.ts';
-
-/** Whether any other organization holds the slug, or any reservation claims it (case-insensitive). */
-export async function organizationSlugTaken(db: Pool | Client, slug: string, organizationId: number): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `SELECT 1 FROM sentry_organization WHERE lower(slug) = lower($1) AND id <> $2
-     UNION ALL
-     SELECT 1 FROM sentry_organizationslugreservation WHERE lower(slug) = lower($1) AND organization_id <> $2
-     LIMIT 1`,
-    [slug, organizationId],
-  );
-  return (rowCount ?? 0) > 0;
-}
-
-/** Sentry's rule for a new organization slug: slugify to 30 characters, then keep it if free or add a random suffix. */
-export function uniqueOrganizationSlug(db: Pool | Client, requested: string, organizationId: number): Promise<string> {
-  return uniquify(slugifyInstance(requested, 30), {
-    maxLength: 30,
-    reserved: reservedOrganizationSlugs,
-    isTaken: (v) => organizationSlugTaken(db, v, organizationId),
-  });
-}
 
 /** Sentry's OrganizationSlugReservationType: PRIMARY=0; TEMPORARY_RENAME_ALIAS=2 claims a slug during relocation. */
 export const primaryReservation = 0;
 export const temporaryRenameAlias = 2;
-// Each retry draws a new random suffix; 10 lost races in a row means something else is wrong.
+// Each retry draws new random suffixes; 10 lost races in a row means something else is wrong.
 const maxClaims = 10;
 
 async function reservationOf(db: Pool | Client, organizationId: number, type: number): Promise<string | undefined> {
@@ -37,22 +16,58 @@ async function reservationOf(db: Pool | Client, organizationId: number, type: nu
 }
 
 /**
- * Claims a unique slug for an organization with a TEMPORARY_RENAME_ALIAS reservation, as Sentry's
- * bulk_create_organization_slugs does: the reservation's unique slug settles races between relocations, and a
- * lost race draws another suffix. An organization that already holds a reservation keeps its slug.
+ * Of these candidate slugs, those any organization outside `organizationIds` or any reservation already holds
+ * (case-insensitive, as Sentry's slug reservation index), lowercased: one statement for a whole round.
  */
-export async function claimOrganizationSlug(db: Pool | Client, organizationId: number, requested: string): Promise<string> {
+async function takenSlugs(db: Pool | Client, candidates: string[], organizationIds: number[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ slug: string }>(
+    `SELECT lower(c) AS slug FROM unnest($1::text[]) AS c
+     WHERE EXISTS (SELECT 1 FROM sentry_organization o WHERE lower(o.slug) = lower(c) AND o.id <> ALL($2::bigint[]))
+        OR EXISTS (SELECT 1 FROM sentry_organizationslugreservation r WHERE lower(r.slug) = lower(c))`,
+    [candidates, organizationIds],
+  );
+  return new Set(rows.map((r) => r.slug));
+}
+
+export interface SlugRequest { organizationId: number; requested: string }
+
+/**
+ * Claims a unique slug for each organization with a TEMPORARY_RENAME_ALIAS reservation, as Sentry's
+ * bulk_create_organization_slugs does, for a batch of organizations at once: Sentry's rule (slugify to 30
+ * characters, keep it if free, else a random suffix) with each round of candidates checked in one statement, and
+ * the reservations inserted in one. The reservation's unique slug settles races between relocations: an
+ * organization that lost one draws again. An organization that already holds a reservation keeps its slug.
+ */
+export async function claimOrganizationSlugs(db: Pool | Client, requests: readonly SlugRequest[]): Promise<Map<number, string>> {
+  const claimed = new Map<number, string>();
+  const ids = requests.map((r) => r.organizationId);
   for (let attempt = 1; ; attempt++) {
-    const held = (await reservationOf(db, organizationId, primaryReservation)) ?? (await reservationOf(db, organizationId, temporaryRenameAlias));
-    if (held !== undefined) return held;
-    const candidate = await uniqueOrganizationSlug(db, requested, organizationId);
-    const { rowCount } = await db.query(
-      `INSERT INTO sentry_organizationslugreservation (slug, organization_id, user_id, reservation_type) VALUES ($1, $2, -1, $3) ON CONFLICT DO NOTHING`,
-      [candidate, organizationId, temporaryRenameAlias],
+    const { rows: held } = await db.query<{ organization_id: number; slug: string }>(
+      `SELECT organization_id, slug FROM sentry_organizationslugreservation
+       WHERE organization_id = ANY($1::bigint[]) AND reservation_type IN ($2, $3) ORDER BY reservation_type DESC`,
+      [ids, primaryReservation, temporaryRenameAlias],
     );
-    if ((rowCount ?? 0) > 0) return candidate;
-    if (attempt >= maxClaims) throw new Error(`could not claim a slug for organization ${organizationId} after ${maxClaims} attempts`);
+    // A PRIMARY reservation wins over an alias: it comes last.
+    for (const h of held) claimed.set(Number(h.organization_id), h.slug);
+    const todo = requests.filter((r) => !claimed.has(r.organizationId));
+    if (todo.length === 0) return claimed;
+    if (attempt > maxClaims) throw new Error(`could not claim a slug for organization ${todo[0]?.organizationId} after ${maxClaims} attempts`);
+    const candidates = await uniquifyAll(todo.map((r) => slugifyInstance(r.requested, 30)), {
+      maxLength: 30,
+      reserved: reservedOrganizationSlugs,
+      taken: (c) => takenSlugs(db, c, ids),
+    });
+    await db.query(
+      `INSERT INTO sentry_organizationslugreservation (slug, organization_id, user_id, reservation_type)
+       SELECT slug, organization_id, -1, $3 FROM unnest($1::text[], $2::bigint[]) AS x(slug, organization_id) ON CONFLICT DO NOTHING`,
+      [candidates, todo.map((r) => r.organizationId), temporaryRenameAlias],
+    );
   }
+}
+
+/** One organization's claim (see claimOrganizationSlugs). */
+export async function claimOrganizationSlug(db: Pool | Client, organizationId: number, requested: string): Promise<string> {
+  return (await claimOrganizationSlugs(db, [{ organizationId, requested }])).get(organizationId) as string;
 }
 
 export function primaryReservationOf(db: Pool | Client, organizationId: number): Promise<string | undefined> {

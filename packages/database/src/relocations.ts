@@ -53,6 +53,20 @@ export async function recordFindings(db: Queryable, findings: Finding[]): Promis
   );
 }
 
+/**
+ * Which of these records (model, pk) the relocation reported a finding for, so that what refers to them follows
+ * them rather than fails: one statement for a whole batch, keyed `model:pk`.
+ */
+export async function reportedRecords(db: Queryable, relocationId: string, records: ReadonlyArray<readonly [model: string, pk: number]>): Promise<Set<string>> {
+  if (records.length === 0) return new Set();
+  const { rows } = await db.query<{ model: string; pk: number }>(
+    `SELECT DISTINCT model, pk FROM relocate.finding
+     WHERE relocation_id = $1 AND (model, pk) IN (SELECT * FROM unnest($2::text[], $3::bigint[]))`,
+    [relocationId, records.map((r) => r[0]), records.map((r) => r[1])],
+  );
+  return new Set(rows.map((r) => `${r.model}:${r.pk}`));
+}
+
 export async function listFindings(db: Queryable, relocationId: string): Promise<Finding[]> {
   const { rows } = await db.query<Finding & { relocation_id: string }>(
     `SELECT relocation_id AS "relocationId", stage, severity, kind, model, pk, field, reason

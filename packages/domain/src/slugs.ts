@@ -39,9 +39,14 @@ export function organizationSlugTarget(slug: string): string {
 
 export interface UniquifyOptions {
   maxLength: number;
-  /** Case-insensitive check against every row that could hold the value. */
-  isTaken: (value: string) => Promise<boolean>;
+  /**
+   * Which of these candidates the database already holds, case-insensitively, returned lowercased: one query
+   * for a whole round of candidates, whatever the batch's size.
+   */
+  taken: (candidates: string[]) => Promise<ReadonlySet<string>>;
   reserved?: ReadonlySet<string>;
+  /** Values (lowercased) that rows before these hold already; no result equals one of them. */
+  claimed?: Set<string>;
   random?: (alphabet: string, length: number) => string;
 }
 
@@ -49,21 +54,39 @@ const randomSuffix = (alphabet: string, length: number): string =>
   Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
 
 /**
- * Sentry's unique_db_instance: keep the value if it is free and not all digits, else try random suffixes
- * on a schedule; if every try collides the last one is returned and the unique constraint decides.
+ * Sentry's unique_db_instance for a batch of values at once: each keeps its value if it is free and not all
+ * digits, else tries random suffixes on Sentry's schedule. Each round checks the candidates of every value still
+ * unresolved in one call of `taken`, and no two values of the batch end up equal (case-insensitive). A value whose
+ * every try collides keeps its last candidate, and the unique constraint decides, as in Sentry.
  */
-export async function uniquify(value: string, opts: UniquifyOptions): Promise<string> {
+export async function uniquifyAll(values: readonly string[], opts: UniquifyOptions): Promise<string[]> {
   const random = opts.random ?? randomSuffix;
-  let base = value.trim();
-  if (opts.reserved?.has(base.toLowerCase())) base = '';
-  if (base === '') base = randomUUID().replaceAll('-', '').slice(0, 12);
-  if (!/^\d+$/.test(base) && !(await opts.isTaken(base))) return base;
-  let candidate = base;
+  const claimed = opts.claimed ?? new Set<string>();
+  const bases = values.map((value) => {
+    const base = value.trim();
+    return base === '' || opts.reserved?.has(base.toLowerCase()) ? randomUUID().replaceAll('-', '').slice(0, 12) : base;
+  });
+  const out = [...bases];
+  // Round 0 tries the values themselves (an all-digit one never passes); then one round per try of the schedule.
+  let pending = bases.map((_, i) => i);
+  const tryRound = async (candidates: Map<number, string>, eligible: (i: number) => boolean): Promise<void> => {
+    const taken = await opts.taken([...new Set(candidates.values())]);
+    const left: number[] = [];
+    for (const i of pending) {
+      const candidate = candidates.get(i) as string;
+      out[i] = candidate;
+      const folded = candidate.toLowerCase();
+      if (eligible(i) && !taken.has(folded) && !claimed.has(folded)) claimed.add(folded);
+      else left.push(i);
+    }
+    pending = left;
+  };
+  await tryRound(new Map(pending.map((i) => [i, bases[i] as string])), (i) => !/^\d+$/.test(bases[i] as string));
   for (const [tries, length] of suffixSchedule) {
-    for (let i = 0; i < tries; i++) {
-      candidate = `${base.slice(0, opts.maxLength - length - 1)}-${random(suffixAlphabet, length)}`;
-      if (!(await opts.isTaken(candidate))) return candidate;
+    for (let t = 0; t < tries && pending.length > 0; t++) {
+      const base = (i: number): string => (bases[i] as string).slice(0, opts.maxLength - length - 1);
+      await tryRound(new Map(pending.map((i) => [i, `${base(i)}-${random(suffixAlphabet, length)}`])), () => true);
     }
   }
-  return candidate;
+  return out;
 }

@@ -1,7 +1,7 @@
 import type { ImportKind, ImportOptions, ModelBatch, PrimaryKeyMapEntry } from '@relocate/codec';
-import { type Client, ident, joinSql, sql } from '@relocate/database';
+import { type Client, ident, joinSql, reportedRecords, sql } from '@relocate/database';
 import { admittedScopes, BadInputError, columnOf, type Finding, instanceScope, type ModelGraph, type ModelRelations, PrimaryKeyMap } from '@relocate/domain';
-import { deletedFields, deletedModels, type ModelRule, modelRules, type Row, type RuleContext, type SiteSettings } from './rules/index.ts';
+import { deletedFields, deletedModels, drawIds, type ModelRule, modelRules, type Row, type RuleContext, type SiteSettings } from './rules/index.ts';
 import { type Column, holdsUnstorableText, TableColumns, toParam, typeMismatch, unstorable } from './table-columns.ts';
 
 type Warning = Omit<Finding, 'relocationId' | 'stage' | 'severity'>;
@@ -49,6 +49,7 @@ export class BatchWriter {
     const unknownFields = new Set<string>();
 
     const ctx: RuleContext = { client, relocationId, options, pkMap, site: this.site, table: relations.tableName, warn: (w: Warning) => warnings.push(w) };
+    const droppedEarlier = await this.droppedTargets(client, relocationId, relations, sources, pkMap, rule?.nullWhenUnmapped);
     for (const [i, record] of batch.records.entries()) {
       const source = sources[i] as Record<string, unknown>;
       if (!admitted.has(instanceScope(batch.model, relations.scopes, source))) {
@@ -56,7 +57,7 @@ export class BatchWriter {
         continue;
       }
       const row: Row = { oldPk: record.pk, source, values: {}, decision: { kind: 'INSERTED' }, slug: null };
-      if (!(await this.mapFields(client, relocationId, relations, row, pkMap, columns, unknownFields, warnings, options.dropDangling === true, rule?.nullWhenUnmapped))) continue;
+      if (!mapFields(relations, row, pkMap, columns, unknownFields, warnings, droppedEarlier, options.dropDangling === true, rule?.nullWhenUnmapped)) continue;
       if (rule?.normalize && !(await rule.normalize(row, ctx))) continue;
       checkColumns(batch.model, row, columns);
       rows.push(row);
@@ -120,67 +121,29 @@ export class BatchWriter {
     return map;
   }
 
-  /** Fields to columns, foreign keys through the PrimaryKeyMap. False when the row must be dropped. */
-  private async mapFields(
-    client: Client, relocationId: string, relations: ModelRelations, row: Row, pkMap: PrimaryKeyMap,
-    columns: Map<string, Column>, unknownFields: Set<string>, warnings: Warning[], dropDangling: boolean, nullWhenUnmapped?: ReadonlySet<string>,
-  ): Promise<boolean> {
+  /**
+   * The foreign-key targets of the batch that the PrimaryKeyMap lacks but the relocation reported as dropped (for a
+   * reason it recorded), so their dependants follow them rather than fail: one lookup for the whole batch.
+   */
+  private droppedTargets(client: Client, relocationId: string, relations: ModelRelations, sources: Array<Record<string, unknown>>, pkMap: PrimaryKeyMap, nullWhenUnmapped?: ReadonlySet<string>): Promise<Set<string>> {
     const dropped = deletedFields.get(relations.model);
-    for (const [field, value] of Object.entries(row.source)) {
-      if (dropped?.has(field)) continue;
-      const fk = relations.foreignKeys.get(field);
-      if (!fk) {
-        if (field !== 'id' && columns.has(field)) row.values[field] = value;
-        else if (columns.has(catchAll)) ((row.values[catchAll] ??= {}) as Record<string, unknown>)[field] = value;
-        else unknownFields.add(field);
-        continue;
+    const targets = new Map<string, readonly [string, number]>();
+    for (const fields of sources) {
+      for (const [field, fk] of relations.foreignKeys) {
+        const v = fields[field];
+        if (dropped?.has(field) || nullWhenUnmapped?.has(field) || typeof v !== 'number' || !Number.isSafeInteger(v) || pkMap.getPk(fk.model, v) !== undefined) continue;
+        targets.set(`${fk.model}:${v}`, [fk.model, v]);
       }
-      const column = columnOf(field);
-      if (value === null || value === undefined) {
-        row.values[column] = null;
-        continue;
-      }
-      if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-        throw new BadInputError({ kind: 'InvalidForeignKey', model: relations.model, pk: row.oldPk, field, reason: `foreign key to ${fk.model} must be an integer pk, got ${JSON.stringify(value)}` });
-      }
-      const mapped = pkMap.getPk(fk.model, value);
-      if (mapped !== undefined) {
-        row.values[column] = mapped;
-        continue;
-      }
-      if (nullWhenUnmapped?.has(field)) {
-        row.values[column] = null;
-        continue;
-      }
-      const explained = await this.droppedEarlier(client, relocationId, fk.model, value);
-      if (!explained && dropDangling) {
-        warnings.push({ kind: 'DanglingForeignKey', model: relations.model, pk: row.oldPk, field, reason: `dropped (--drop-dangling): refers to ${fk.model} pk ${value}, which is not in the export` });
-        return false;
-      }
-      if (!explained) {
-        throw new BadInputError({ kind: 'DanglingForeignKey', model: relations.model, pk: row.oldPk, field, reason: `refers to ${fk.model} pk ${value}, which is not in the export (or comes after this record)` });
-      }
-      warnings.push({ kind: 'DroppedWithParent', model: relations.model, pk: row.oldPk, field, reason: `dropped because ${fk.model} pk ${value} was not imported` });
-      return false;
     }
-    return true;
-  }
-
-  /** Whether a target row was dropped for a reported reason, so its dependants follow it rather than fail. */
-  private async droppedEarlier(client: Client, relocationId: string, model: string, pk: number): Promise<boolean> {
-    const { rowCount } = await client.query('SELECT 1 FROM relocate.finding WHERE relocation_id = $1 AND model = $2 AND pk = $3 LIMIT 1', [relocationId, model, pk]);
-    return (rowCount ?? 0) > 0;
+    return reportedRecords(client, relocationId, [...targets.values()]);
   }
 
   private async persist(client: Client, table: string, columns: Map<string, Column>, rows: Row[], model: string, rule: ModelRule | undefined, ctx: RuleContext): Promise<PrimaryKeyMapEntry[]> {
     const entries: PrimaryKeyMapEntry[] = [];
     const inserts = rows.filter((r) => r.decision.kind === 'INSERTED');
     if (inserts.length > 0) {
-      const { rows: ids } = await client.query<{ id: number }>(
-        `SELECT nextval(pg_get_serial_sequence($1, 'id')) AS id FROM generate_series(1, $2)`,
-        [table, inserts.length],
-      );
-      inserts.forEach((r, i) => (r.values.id = ids[i]?.id));
+      const ids = await drawIds(client, table, inserts.length);
+      inserts.forEach((r, i) => (r.values.id = ids[i]));
       await rule?.beforeInsert?.(inserts, ctx);
       // The rows as one JSON document that PostgreSQL turns into rows of the table's type: a fraction of the cost of
       // a VALUES list of parameters, which node-postgres escapes one by one. A column a row leaves out takes its
@@ -230,6 +193,52 @@ export class BatchWriter {
       ],
     );
   }
+}
+
+/** Fields to columns, foreign keys through the PrimaryKeyMap. False when the row must be dropped. */
+function mapFields(
+  relations: ModelRelations, row: Row, pkMap: PrimaryKeyMap, columns: Map<string, Column>, unknownFields: Set<string>,
+  warnings: Warning[], droppedEarlier: ReadonlySet<string>, dropDangling: boolean, nullWhenUnmapped?: ReadonlySet<string>,
+): boolean {
+  const dropped = deletedFields.get(relations.model);
+  for (const [field, value] of Object.entries(row.source)) {
+    if (dropped?.has(field)) continue;
+    const fk = relations.foreignKeys.get(field);
+    if (!fk) {
+      if (field !== 'id' && columns.has(field)) row.values[field] = value;
+      else if (columns.has(catchAll)) ((row.values[catchAll] ??= {}) as Record<string, unknown>)[field] = value;
+      else unknownFields.add(field);
+      continue;
+    }
+    const column = columnOf(field);
+    if (value === null || value === undefined) {
+      row.values[column] = null;
+      continue;
+    }
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+      throw new BadInputError({ kind: 'InvalidForeignKey', model: relations.model, pk: row.oldPk, field, reason: `foreign key to ${fk.model} must be an integer pk, got ${JSON.stringify(value)}` });
+    }
+    const mapped = pkMap.getPk(fk.model, value);
+    if (mapped !== undefined) {
+      row.values[column] = mapped;
+      continue;
+    }
+    if (nullWhenUnmapped?.has(field)) {
+      row.values[column] = null;
+      continue;
+    }
+    const explained = droppedEarlier.has(`${fk.model}:${value}`);
+    if (!explained && dropDangling) {
+      warnings.push({ kind: 'DanglingForeignKey', model: relations.model, pk: row.oldPk, field, reason: `dropped (--drop-dangling): refers to ${fk.model} pk ${value}, which is not in the export` });
+      return false;
+    }
+    if (!explained) {
+      throw new BadInputError({ kind: 'DanglingForeignKey', model: relations.model, pk: row.oldPk, field, reason: `refers to ${fk.model} pk ${value}, which is not in the export (or comes after this record)` });
+    }
+    warnings.push({ kind: 'DroppedWithParent', model: relations.model, pk: row.oldPk, field, reason: `dropped because ${fk.model} pk ${value} was not imported` });
+    return false;
+  }
+  return true;
 }
 
 /** Rows by the set of table columns they give a value (in table order). */
@@ -306,5 +315,22 @@ function asIntegrityFinding(err: unknown, model: string, rows: Row[]): unknown {
   const pk = rows.length === 1 ? (rows[0]?.oldPk ?? null) : null;
   if (e.code?.startsWith('22')) return new BadInputError({ kind: 'UnstorableValue', model, pk, field: e.column ?? null, reason: e.message ?? 'PostgreSQL refused a value' });
   if (!e.code?.startsWith('23')) return err;
-  return new BadInputError({ kind: 'IntegrityError', model, pk, field: e.column ?? null, reason: `${e.message ?? 'integrity violation'}${e.detail ? `: ${e.detail}` : ''}` });
+  const finding = new BadInputError({ kind: 'IntegrityError', model, pk, field: e.column ?? null, reason: `${e.message ?? 'integrity violation'}${e.detail ? `: ${e.detail}` : ''}` });
+  return e.code === uniqueViolation ? new LostRaceError(finding) : finding;
+}
+
+const uniqueViolation = '23505';
+
+/**
+ * A unique value of the batch that was free when the batch looked, but taken when it inserted: another relocation
+ * committed it in between, and the unique index decided. Writing the batch again looks again and draws anew; if
+ * it keeps losing, the value is taken within the export itself and `finding` says so.
+ */
+export class LostRaceError extends Error {
+  override name = 'LostRaceError';
+  readonly finding: BadInputError;
+  constructor(finding: BadInputError) {
+    super(finding.message);
+    this.finding = finding;
+  }
 }

@@ -1,5 +1,5 @@
 import { payloadOf, type PipelineRecord, type SlugDecision, type Topics } from '@relocate/codec';
-import { claimOrganizationSlug, type Pool } from '@relocate/database';
+import { claimOrganizationSlugs, type Pool } from '@relocate/database';
 import { type Output, pipelineOutput, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 
 export interface SlugResolverDeps { pool: Pool; topics: Topics }
@@ -20,15 +20,14 @@ export function slugResolverStage(deps: SlugResolverDeps): StageDefinition<Pipel
       const written = payloadOf(value.payload, 'relocate.WrittenBatch');
       if (!written) return [out(id, value.payload)];
       if (written.model !== 'sentry.organization') return [];
-      const decisions: Output[] = [];
-      for (const e of written.entries) {
-        if (e.kind !== 'INSERTED') continue;
-        const requested = e.slug ?? '';
-        // A replay finds the slug already claimed and decides the same again.
-        const candidate = await claimOrganizationSlug(deps.pool, e.newPk, requested);
-        const decision: SlugDecision = { organizationId: e.newPk, oldPk: e.oldPk, requestedSlug: requested, candidateSlug: candidate };
-        decisions.push(out(id, { 'relocate.SlugDecision': decision }));
-      }
+      const inserted = written.entries.filter((e) => e.kind === 'INSERTED');
+      if (inserted.length === 0) return [];
+      // One claim for the batch's organizations; a replay finds the slugs already claimed and decides the same again.
+      const claimed = await claimOrganizationSlugs(deps.pool, inserted.map((e) => ({ organizationId: e.newPk, requested: e.slug ?? '' })));
+      const decisions = inserted.map((e): Output => {
+        const decision: SlugDecision = { organizationId: e.newPk, oldPk: e.oldPk, requestedSlug: e.slug ?? '', candidateSlug: claimed.get(e.newPk) as string };
+        return out(id, { 'relocate.SlugDecision': decision });
+      });
       return decisions;
     },
   };

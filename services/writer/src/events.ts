@@ -1,5 +1,5 @@
 import type { EventBatch } from '@relocate/codec';
-import type { Client } from '@relocate/database';
+import { type Client, reportedRecords } from '@relocate/database';
 import { BadInputError } from '@relocate/domain';
 
 /** Points each event at its project's new pk. An event whose project was dropped (and reported) is dropped with it. */
@@ -17,22 +17,21 @@ export async function remapEventProjects(client: Client, relocationId: string, b
     [relocationId, [...new Set(parsed.map((p) => p.project))]],
   );
   const projects = new Map(rows.map((r) => [r.old_pk, r.new_pk]));
+  // Projects the map lacks: dropped with a finding (their events follow them), or not in the export at all.
+  const unmapped = [...new Set(parsed.filter((p) => !projects.has(p.project)).map((p) => p.project))];
+  const reported = await reportedRecords(client, relocationId, unmapped.map((pk) => ['sentry.project', pk] as const));
   const events: string[] = [];
   const dropped: Array<{ ordinal: number; project: number }> = [];
   for (const p of parsed) {
     const newPk = projects.get(p.project);
-    if (newPk === undefined) {
-      const { rowCount } = await client.query(
-        `SELECT 1 FROM relocate.finding WHERE relocation_id = $1 AND model = 'sentry.project' AND pk = $2 LIMIT 1`,
-        [relocationId, p.project],
-      );
-      if ((rowCount ?? 0) === 0) {
-        throw new BadInputError({ kind: 'InvalidEvent', model: 'event', pk: null, field: 'project', reason: `event #${p.ordinal} refers to project pk ${p.project}, which is not in the export` });
-      }
-      dropped.push({ ordinal: p.ordinal, project: p.project });
+    if (newPk !== undefined) {
+      events.push(JSON.stringify({ ...p.event, project: newPk }));
       continue;
     }
-    events.push(JSON.stringify({ ...p.event, project: newPk }));
+    if (!reported.has(`sentry.project:${p.project}`)) {
+      throw new BadInputError({ kind: 'InvalidEvent', model: 'event', pk: null, field: 'project', reason: `event #${p.ordinal} refers to project pk ${p.project}, which is not in the export` });
+    }
+    dropped.push({ ordinal: p.ordinal, project: p.project });
   }
   return { batch: { ordinal: batch.ordinal, projectsRemapped: true, events }, dropped };
 }

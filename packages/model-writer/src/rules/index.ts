@@ -8,6 +8,7 @@ import { email, user, userEmail, userPermission } from './users.ts';
 
 export type { ModelRule, Row, RuleContext, SiteSettings } from './types.ts';
 export { mintOrgAuthToken } from './secrets.ts';
+export { drawIds } from './lookup.ts';
 
 /** The models whose import differs from a plain insert; every other relocatable model takes the default path. */
 export const modelRules: ReadonlyMap<string, ModelRule> = new Map([

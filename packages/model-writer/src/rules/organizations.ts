@@ -1,5 +1,5 @@
 import { organizationSlugTarget } from '@relocate/domain';
-import { Claimed, existingIds } from './lookup.ts';
+import { Claimed, drawIds, existingIds } from './lookup.ts';
 import type { ModelRule } from './types.ts';
 
 /** Sentry's OrganizationStatus.RELOCATION_PENDING_APPROVAL. */
@@ -60,12 +60,10 @@ export const project: ModelRule = {
        FROM (SELECT pg_get_serial_sequence('sentry_project', 'id')::regclass AS seq) s`,
       [Math.max(0, ...kept)],
     );
-    for (const r of rows) {
-      if (kept.has(r.oldPk)) r.values.id = r.oldPk;
-      else if (kept.has(Number(r.values.id))) {
-        const { rows: next } = await ctx.client.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('sentry_project', 'id')) AS id`);
-        r.values.id = next[0]?.id;
-      }
-    }
+    // A row whose drawn id is one that another row keeps draws again; all of them in one statement.
+    const redrawn = rows.filter((r) => !kept.has(r.oldPk) && kept.has(Number(r.values.id)));
+    const ids = await drawIds(ctx.client, 'sentry_project', redrawn.length);
+    redrawn.forEach((r, i) => (r.values.id = ids[i]));
+    for (const r of rows) if (kept.has(r.oldPk)) r.values.id = r.oldPk;
   },
 };

@@ -10,8 +10,9 @@ const thirtyDaysFromNow = (): string => new Date(Date.now() + 30 * 24 * 3600 * 1
 /** Project keys: an empty or colliding public or secret key is replaced by a new one; the existing key is untouched. */
 export const projectKey: ModelRule = {
   async resolveCollisions(rows, ctx) {
-    for (const column of ['public_key', 'secret_key']) {
-      const collides = await collisions(ctx, 'sentry_projectkey', column, rows.map((r) => r.values[column]));
+    const collide = await collisions(ctx, 'sentry_projectkey', { public_key: rows.map((r) => r.values.public_key), secret_key: rows.map((r) => r.values.secret_key) });
+    for (const column of ['public_key', 'secret_key'] as const) {
+      const collides = collide[column];
       for (const row of rows) {
         const value = row.values[column];
         if (value == null || value === '' || collides(value)) row.values[column] = hex32();
@@ -26,9 +27,11 @@ export const projectKey: ModelRule = {
  */
 export const apiToken: ModelRule = {
   async resolveCollisions(rows, ctx) {
-    const tokenCollides = await collisions(ctx, 'sentry_apitoken', 'token', rows.map((r) => r.values.token));
-    const hashedCollides = await collisions(ctx, 'sentry_apitoken', 'hashed_token', rows.map((r) => (r.values.token == null ? null : sha256(String(r.values.token)))));
-    const refreshCollides = await collisions(ctx, 'sentry_apitoken', 'refresh_token', rows.map((r) => r.values.refresh_token));
+    const { token: tokenCollides, hashed_token: hashedCollides, refresh_token: refreshCollides } = await collisions(ctx, 'sentry_apitoken', {
+      token: rows.map((r) => r.values.token),
+      hashed_token: rows.map((r) => (r.values.token == null ? null : sha256(String(r.values.token)))),
+      refresh_token: rows.map((r) => r.values.refresh_token),
+    });
     for (const row of rows) {
       const { token, refresh_token: refresh } = row.values;
       const hit = [tokenCollides(token), hashedCollides(token == null ? null : sha256(String(token))), refreshCollides(refresh)].some(Boolean);
@@ -61,7 +64,7 @@ export function mintOrgAuthToken(site: SiteSettings, orgSlug: string, now: Date 
 /** Org auth tokens: an empty or colliding token is regenerated for the organization's final slug. */
 export const orgAuthToken: ModelRule = {
   async resolveCollisions(rows, ctx) {
-    const collides = await collisions(ctx, 'sentry_orgauthtoken', 'token_hashed', rows.map((r) => r.values.token_hashed));
+    const { token_hashed: collides } = await collisions(ctx, 'sentry_orgauthtoken', { token_hashed: rows.map((r) => r.values.token_hashed) });
     for (const row of rows) {
       const hashed = row.values.token_hashed;
       if (!(hashed == null || hashed === '' || collides(hashed))) continue;
@@ -80,7 +83,7 @@ export const orgAuthToken: ModelRule = {
  */
 export const apiApplication: ModelRule = {
   async resolveCollisions(rows, ctx) {
-    const collides = await collisions(ctx, 'sentry_apiapplication', 'client_id', rows.map((r) => r.values.client_id));
+    const { client_id: collides } = await collisions(ctx, 'sentry_apiapplication', { client_id: rows.map((r) => r.values.client_id) });
     for (const row of rows) {
       if (!collides(row.values.client_id)) continue;
       row.values.client_id = hex64();

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { BadInputError } from '@relocate/domain';
+import { reuseByKey } from './lookup.ts';
 import { droppedForMergedUser } from './users.ts';
 import type { ModelRule, Row } from './types.ts';
 
@@ -20,25 +21,7 @@ export const userIp: ModelRule = {
     row.values.region_code = null;
     return true;
   },
-  async resolveCollisions(rows, ctx) {
-    if (rows.length === 0) return;
-    const { rows: found } = await ctx.client.query<{ id: number; user_id: number; ip_address: string }>(
-      `SELECT id, user_id, ip_address FROM sentry_userip
-       WHERE (user_id, ip_address) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))`,
-      [rows.map((r) => r.values.user_id), rows.map((r) => r.values.ip_address)],
-    );
-    const pairKey = (user: unknown, ip: unknown): string => `${String(user)} ${String(ip)}`;
-    const existing = new Map(found.map((f) => [pairKey(f.user_id, f.ip_address), f.id]));
-    const claimed = new Map<string, Row>();
-    for (const row of rows) {
-      const key = pairKey(row.values.user_id, row.values.ip_address);
-      const id = existing.get(key);
-      const twin = claimed.get(key);
-      if (id !== undefined) row.decision = { kind: 'EXISTING', newPk: id };
-      else if (twin) row.decision = { kind: 'EXISTING', sameAs: twin };
-      else claimed.set(key, row);
-    }
-  },
+  resolveCollisions: (rows, ctx) => reuseByKey(rows, ctx, [['user_id', 'bigint'], ['ip_address', 'text']], (id) => ({ kind: 'EXISTING', newPk: id })),
 };
 
 /** A timezone option must name a real timezone; Sentry's serializer refuses anything else. */

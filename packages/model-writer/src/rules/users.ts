@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { uniquify } from '@relocate/domain';
-import { Claimed, existingIds } from './lookup.ts';
+import { uniquifyAll } from '@relocate/domain';
+import { Claimed, existingIds, reuseByKey } from './lookup.ts';
 import type { ModelRule, Row, RuleContext } from './types.ts';
 
 export const randomToken = (chars: number): string => randomBytes(chars).toString('base64url').replace(/[-_]/g, 'x').slice(0, chars);
@@ -26,10 +26,14 @@ export const user: ModelRule = {
     }
     return true;
   },
-  /** A taken username is merged (merge_users) or gets a suffix, against the table and the batch so far. */
+  /**
+   * A taken username is merged (merge_users) or gets a suffix, against the table and the batch so far. The
+   * suffixes of every colliding row are drawn together: each round of candidates is one lookup.
+   */
   async resolveCollisions(rows, ctx) {
     const existing = await existingIds(ctx, 'auth_user', 'username', rows.map((r) => r.values.username));
     const claimed = new Claimed(true);
+    const renamed: Row[] = [];
     for (const row of rows) {
       const username = String(row.values.username);
       const taken = existing.get(username);
@@ -42,14 +46,16 @@ export const user: ModelRule = {
         row.decision = { kind: 'EXISTING', sameAs: twin };
         continue;
       }
-      if (taken !== undefined || twin) {
-        row.values.username = await uniquify(username, {
-          maxLength: 128,
-          isTaken: async (v) => claimed.has(v) || (await existingIds(ctx, 'auth_user', 'username', [v], true)).size > 0,
-        });
-      }
-      claimed.claim(row.values.username, row);
+      if (taken !== undefined || twin) renamed.push(row);
+      else claimed.claim(username, row);
     }
+    if (renamed.length === 0) return;
+    const names = await uniquifyAll(renamed.map((r) => String(r.values.username)), {
+      maxLength: 128,
+      claimed: claimed.folded(),
+      taken: async (candidates) => new Set((await existingIds(ctx, 'auth_user', 'username', candidates, true)).keys()),
+    });
+    renamed.forEach((r, i) => (r.values.username = names[i]));
   },
   /** Outside Global every new user is unclaimed: Sentry gives each the LostPasswordHash its owner claims it with. */
   async afterInsert(rows, ctx) {
@@ -100,11 +106,5 @@ export const userEmail: ModelRule = {
 /** UserPermissions: get_or_create by (user, permission); a merged user's incoming permissions are dropped. */
 export const userPermission: ModelRule = {
   normalize: (row, ctx) => !droppedForMergedUser(row, ctx, 'sentry.userpermission'),
-  async resolveCollisions(rows, ctx) {
-    for (const row of rows) {
-      const { rows: found } = await ctx.client.query<{ id: number }>(
-        'SELECT id FROM sentry_userpermission WHERE user_id = $1 AND permission = $2', [row.values.user_id, row.values.permission]);
-      if (found[0]) row.decision = { kind: 'EXISTING', newPk: found[0].id };
-    }
-  },
+  resolveCollisions: (rows, ctx) => reuseByKey(rows, ctx, [['user_id', 'bigint'], ['permission', 'text']], (id) => ({ kind: 'EXISTING', newPk: id })),
 };
