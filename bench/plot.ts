@@ -1,25 +1,32 @@
-import type { ContestantName } from './contestants/contestant.ts';
+import type { ContestantName, ContestantResult } from './contestants/contestant.ts';
 import type { BenchRun } from './results.ts';
 
 export interface Point { rows: number; rowsPerSecond: number }
 
-const colors: Record<ContestantName, string> = { copy: '#1f77b4', baseline: '#d62728', relocate: '#2ca02c' };
-const names: Record<ContestantName, string> = { copy: 'COPY bound', baseline: 'row-at-a-time baseline', relocate: 'relocate end to end' };
+/** A line of the plot: a contestant, and relocate into a populated region (renaming, or merging users) apart. */
+type Series = ContestantName | 'relocate-region' | 'relocate-region-merge';
+const seriesOf = (c: ContestantResult): Series => (c.variant ? `relocate-${c.variant}` : c.contestant);
 
-/** The latest measurement of each contestant at each export size, across runs. */
-export function latestPoints(runs: BenchRun[]): Map<ContestantName, Point[]> {
-  const latest = new Map<string, { at: string; point: Point; contestant: ContestantName }>();
+const colors: Record<Series, string> = { copy: '#1f77b4', baseline: '#d62728', relocate: '#2ca02c', 'relocate-region': '#9467bd', 'relocate-region-merge': '#ff7f0e' };
+const names: Record<Series, string> = {
+  copy: 'COPY bound', baseline: 'row-at-a-time baseline', relocate: 'relocate end to end',
+  'relocate-region': 'relocate, populated region', 'relocate-region-merge': 'relocate, region, merge users',
+};
+
+/** The latest measurement of each series at each export size, across runs. */
+export function latestPoints(runs: BenchRun[]): Map<Series, Point[]> {
+  const latest = new Map<string, { at: string; point: Point; series: Series }>();
   for (const run of runs) {
     for (const size of run.sizes) {
       for (const c of size.contestants) {
-        const key = `${c.contestant}:${size.rows}`;
+        const key = `${seriesOf(c)}:${size.rows}`;
         const prior = latest.get(key);
-        if (!prior || prior.at < run.startedAt) latest.set(key, { at: run.startedAt, contestant: c.contestant, point: { rows: size.rows, rowsPerSecond: c.rowsPerSecond } });
+        if (!prior || prior.at < run.startedAt) latest.set(key, { at: run.startedAt, series: seriesOf(c), point: { rows: size.rows, rowsPerSecond: c.rowsPerSecond } });
       }
     }
   }
-  const out = new Map<ContestantName, Point[]>();
-  for (const { contestant, point } of latest.values()) (out.get(contestant) ?? out.set(contestant, []).get(contestant))?.push(point);
+  const out = new Map<Series, Point[]>();
+  for (const { series, point } of latest.values()) (out.get(series) ?? out.set(series, []).get(series))?.push(point);
   for (const points of out.values()) points.sort((a, b) => a.rows - b.rows);
   return out;
 }
@@ -28,7 +35,7 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 const short = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
 
 /** Rows/s against export size, both on log scales, as a self-contained SVG. */
-export function throughputSvg(series: Map<ContestantName, Point[]>, subtitle: string): string {
+export function throughputSvg(series: Map<Series, Point[]>, subtitle: string): string {
   const w = 720;
   const h = 440;
   const m = { left: 80, right: 200, top: 56, bottom: 56 };

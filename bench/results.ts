@@ -11,6 +11,38 @@ export interface SizeResult {
   events: number;
   seed: number;
   contestants: Array<ContestantResult & { rowsPerSecond: number; toCopy: number | null; toBaseline: number | null }>;
+  /** With a region: relocate's rows/s into it against into the empty target (empty / populated is the wall-time ratio). */
+  region?: RegionComparison;
+}
+
+export interface RegionComparison {
+  users: number;
+  organizations: number;
+  collide: number;
+  emptyRowsPerSecond: number;
+  populatedRowsPerSecond: number;
+  /** populated rows/s over empty rows/s: the target is at least 2/3. */
+  populatedToEmpty: number;
+  mergeRowsPerSecond: number | null;
+  mergeToEmpty: number | null;
+}
+
+/** relocate into the empty target against into the populated region, from one size's contestants. */
+export function compareRegion(contestants: SizeResult['contestants']): RegionComparison | undefined {
+  const empty = contestants.find((c) => c.contestant === 'relocate' && !c.variant);
+  const populated = contestants.find((c) => c.variant === 'region');
+  const merge = contestants.find((c) => c.variant === 'region-merge');
+  if (!empty || !populated?.region) return undefined;
+  return {
+    users: populated.region.users,
+    organizations: populated.region.organizations,
+    collide: populated.region.collide,
+    emptyRowsPerSecond: empty.rowsPerSecond,
+    populatedRowsPerSecond: populated.rowsPerSecond,
+    populatedToEmpty: populated.rowsPerSecond / empty.rowsPerSecond,
+    mergeRowsPerSecond: merge ? merge.rowsPerSecond : null,
+    mergeToEmpty: merge ? merge.rowsPerSecond / empty.rowsPerSecond : null,
+  };
 }
 
 /** The JSON file a run writes under bench/results/. */
@@ -26,6 +58,10 @@ export const contestantLabels: Record<ContestantName, string> = {
   baseline: 'row-at-a-time baseline (yardstick: SELECT + INSERT RETURNING + pk map per row, 20 rows per transaction)',
   relocate: 'relocate end to end (exports topic -> 5 stages -> relocation completed)',
 };
+
+/** A contestant's name with the target it ran into. */
+export const contestantTitle = (c: ContestantResult): string =>
+  c.variant === 'region' ? `${c.contestant} (region)` : c.variant === 'region-merge' ? `${c.contestant} (region, --merge-users)` : c.contestant;
 
 /** Rows per second and the ratios to the yardsticks in the same run. */
 export function withRatios(results: ContestantResult[]): SizeResult['contestants'] {

@@ -13,17 +13,20 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@relocate/config';
 import { createPool, onDatabase } from '@relocate/database';
 import { ModelGraph } from '@relocate/domain';
-import { parseBytes, parseRows, shapeForBytes, shapeForRows, writeExport, type WrittenExport } from '@relocate/export-generator';
-import { comparedTables, contestantNames, type ContestantName, type ContestantResult } from './contestants/contestant.ts';
+import { collidingNames, parseBytes, parseRows, parseShare, type RegionShape, shapeForBytes, shapeForRows, SyntheticExport, writeExport, type WrittenExport } from '@relocate/export-generator';
+import { comparedTables, contestantNames, type ContestantName, type ContestantResult, type Variant } from './contestants/contestant.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { latestPoints, throughputSvg } from './plot.ts';
-import { type BenchRun, contestantLabels, type SizeResult, withRatios } from './results.ts';
-import { resultTable } from './table.ts';
+import { type BenchRun, compareRegion, contestantLabels, type SizeResult, withRatios } from './results.ts';
+import { regionTable, resultTable } from './table.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = `usage: npm run bench -- [--rows 10k,100k,1M] [--size 1GB] [--contestants copy,baseline,relocate] [--seed N]
                      [--out bench/results] [--work DIR] [--cpu-prof DIR] [--trace-sql]
-Without --rows or --size it runs 100k rows. For profiling runs (they slow relocate down, so keep their --out apart):
+                     [--region-users 1M --region-orgs 100k [--collide 100%]]
+Without --rows or --size it runs 100k rows. With a region, relocate also runs into a target that first holds that
+many resident users (with emails) and organizations (with slug reservations), which hold --collide of the export's
+usernames, emails and slugs: once renaming them, once with --merge-users. For profiling runs (they slow relocate down, so keep their --out apart):
 --cpu-prof writes a V8 CPU profile of the relocate contestant to DIR; --trace-sql times relocate's queries.`;
 
 const { values } = parseArgs({
@@ -36,6 +39,9 @@ const { values } = parseArgs({
     work: { type: 'string', default: path.join(tmpdir(), 'relocate-bench') },
     'cpu-prof': { type: 'string' },
     'trace-sql': { type: 'boolean', default: false },
+    'region-users': { type: 'string' },
+    'region-orgs': { type: 'string' },
+    collide: { type: 'string', default: '100%' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -54,6 +60,12 @@ const sizes = [
   ...(values.size ?? '').split(',').filter(Boolean).map((t) => ({ label: t, shape: shapeForBytes(parseBytes(t), seed) })),
 ];
 
+const region: RegionShape | undefined = values['region-users'] === undefined ? undefined : {
+  users: parseRows(values['region-users']),
+  organizations: parseRows(values['region-orgs'] ?? '0'),
+  collide: parseShare(values.collide),
+};
+
 const config = loadConfig();
 const runId = randomBytes(3).toString('hex');
 const databaseOf = (c: ContestantName): string => {
@@ -64,12 +76,14 @@ const databaseOf = (c: ContestantName): string => {
 const contestantFiles: Record<ContestantName, string> = { copy: 'copy-bound.ts', baseline: 'row-at-a-time.ts', relocate: 'relocate.ts' };
 
 /** Runs one contestant in its own process, so its peak RSS and CPU are its own. */
-function runContestant(c: ContestantName, written: WrittenExport): Promise<ContestantResult> {
+function runContestant(c: ContestantName, written: WrittenExport, variant?: Variant): Promise<ContestantResult> {
+  const regionArgs = variant && region ? ['--region-users', String(region.users), '--region-orgs', String(region.organizations), '--collide', String(region.collide),
+    '--shape', JSON.stringify(written.shape), '--seed', String(written.seed), ...(variant === 'region-merge' ? ['--merge-users'] : [])] : [];
   // Contestants run from their bundles, as the CLI and the services do; a profiled run runs the sources, so that its
   // time is charged to the package it was spent in.
   const launch = c === 'relocate' && values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--import', 'tsx'] : [path.join(root, 'bin', 'run.js')];
   const child = spawn(process.execPath, [...launch, path.join(root, 'bench', 'contestants', contestantFiles[c]),
-    '--export', written.exportPath, '--events', written.eventsPath, '--rows', String(written.rows), ...(c === 'relocate' && values['trace-sql'] ? ['--trace-sql'] : [])], {
+    '--export', written.exportPath, '--events', written.eventsPath, '--rows', String(written.rows), ...(c === 'relocate' && values['trace-sql'] ? ['--trace-sql'] : []), ...regionArgs], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
@@ -96,7 +110,11 @@ function runContestant(c: ContestantName, written: WrittenExport): Promise<Conte
   });
 }
 
-/** Every contestant must have written the rows of the export; a fast wrong answer is no answer. */
+/**
+ * Every contestant must have written the rows of the export; a fast wrong answer is no answer. Into a region, an
+ * email its residents hold is reused rather than written, and with --merge-users so is a user, whose user emails
+ * stay the resident's.
+ */
 function checkSameRows(written: WrittenExport, results: ContestantResult[]): void {
   const graph = ModelGraph.load();
   const expected: Record<string, number> = { 'relocate.saved_event': written.events, sentry_option: 0 };
@@ -105,11 +123,18 @@ function checkSameRows(written: WrittenExport, results: ContestantResult[]): voi
     // Options are Config scope: an organization-scope import leaves them out.
     if (table && model !== 'sentry.option') expected[table] = n;
   }
+  const taken = region ? collidingNames(new SyntheticExport(written.shape, written.seed), region.collide).usernames.length : 0;
+  const expectedOf = (r: ContestantResult): Record<string, number> => {
+    if (!r.variant) return expected;
+    const reused = { sentry_email: (expected.sentry_email ?? 0) - taken };
+    return r.variant === 'region' ? { ...expected, ...reused }
+      : { ...expected, ...reused, auth_user: (expected.auth_user ?? 0) - taken, sentry_useremail: (expected.sentry_useremail ?? 0) - taken };
+  };
   const first = results[0];
   for (const r of results) {
     for (const table of comparedTables) {
       const got = r.tables[table];
-      const want = expected[table] ?? first?.tables[table];
+      const want = expectedOf(r)[table] ?? first?.tables[table];
       if (got !== want) throw new Error(`contestant ${r.contestant} wrote ${got} rows to ${table}, expected ${want} (as ${expected[table] === undefined ? first?.contestant : 'the export holds'})`);
     }
   }
@@ -143,13 +168,23 @@ async function main(): Promise<void> {
         raw.push({ ...r, loadAverage: [before, loadavg()[0] ?? 0] });
         process.stderr.write(`bench: ${size.label}: ${c} took ${(r.wallMs / 1000).toFixed(1)} s\n`);
       }
+      for (const variant of region && contestants.includes('relocate') ? (['region', 'region-merge'] as const) : []) {
+        process.stderr.write(`bench: ${size.label}: relocate into the populated region${variant === 'region-merge' ? ' with --merge-users' : ''}...\n`);
+        const before = loadavg()[0] ?? 0;
+        const r = await runContestant('relocate', written, variant);
+        raw.push({ ...r, loadAverage: [before, loadavg()[0] ?? 0] });
+        process.stderr.write(`bench: ${size.label}: relocate (${variant}) took ${(r.wallMs / 1000).toFixed(1)} s after ${((r.region?.fillMs ?? 0) / 1000).toFixed(1)} s filling the region\n`);
+      }
       checkSameRows(written, raw);
       const result: SizeResult = {
         label: size.label, rows: written.rows, exportBytes: written.exportBytes, eventsBytes: written.eventsBytes,
         models: written.models, events: written.events, seed, contestants: withRatios(raw),
       };
+      const comparison = compareRegion(result.contestants);
+      if (comparison) result.region = comparison;
       results.push(result);
       process.stdout.write(`\n${resultTable(result)}\n`);
+      if (result.region) process.stdout.write(`\n${regionTable(result.label, result.region)}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

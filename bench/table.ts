@@ -1,5 +1,5 @@
 import { stageNames } from '@relocate/codec';
-import type { SizeResult } from './results.ts';
+import { contestantTitle, type RegionComparison, type SizeResult } from './results.ts';
 
 const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 const ratio = (v: number | null): string => (v === null ? '-' : v >= 10 ? `${v.toFixed(1)}x` : `${v.toFixed(2)}x`);
@@ -15,7 +15,7 @@ function render(header: string[], rows: string[][]): string {
 export function resultTable(size: SizeResult): string {
   const header = ['contestant', 'rows', 'wall time', 'rows/s', 'vs COPY', 'vs baseline', 'peak RSS', 'CPU of its process', 'load avg'];
   const rows = size.contestants.map((c) => [
-    c.contestant,
+    contestantTitle(c),
     count(c.rows),
     `${(c.wallMs / 1000).toFixed(1)} s`,
     count(c.rowsPerSecond),
@@ -41,15 +41,26 @@ export function resultTable(size: SizeResult): string {
         count(s.batches),
       ]] : [];
     });
-    out.push('', `${c.contestant}: time per stage (stages run concurrently; busy = sum of relocate_batch_duration_seconds; starting the stages took ${((c.startupMs ?? 0) / 1000).toFixed(1)} s before the clock)`, '',
+    out.push('', `${contestantTitle(c)}: time per stage (stages run concurrently; busy = sum of relocate_batch_duration_seconds; starting the stages took ${((c.startupMs ?? 0) / 1000).toFixed(1)} s before the clock)`, '',
       render(['stage', 'busy', 'share of stage time', 'busy / wall', 'Kafka records', 'fetch batches'], stageRows));
   }
   for (const c of size.contestants) {
     if (!c.statements) continue;
-    out.push('', `${c.contestant}: slowest statements (--trace-sql; latency of each call, overlapping across stages)`, '',
+    out.push('', `${contestantTitle(c)}: slowest statements (--trace-sql; latency of each call, overlapping across stages)`, '',
       render(['statement', 'total', 'calls', 'mean'], c.statements.slice(0, 15).map((s) => [
         s.sql.slice(0, 110), `${(s.totalMs / 1000).toFixed(1)} s`, count(s.calls), `${(s.totalMs / s.calls).toFixed(2)} ms`,
       ])));
   }
   return out.join('\n');
+}
+
+/** relocate into the empty target and into the populated region, side by side. */
+export function regionTable(label: string, r: RegionComparison): string {
+  const populated = `${count(r.users)} users, ${count(r.organizations)} organizations, ${(r.collide * 100).toFixed(0)}% of the export's names taken`;
+  const rows = [
+    ['relocate', count(r.emptyRowsPerSecond), count(r.populatedRowsPerSecond), ratio(r.populatedToEmpty), ratio(r.emptyRowsPerSecond / r.populatedRowsPerSecond)],
+    ...(r.mergeRowsPerSecond === null ? [] : [['relocate --merge-users', count(r.emptyRowsPerSecond), count(r.mergeRowsPerSecond), ratio(r.mergeToEmpty), ratio(r.emptyRowsPerSecond / r.mergeRowsPerSecond)]]),
+  ];
+  return [`${label} into an empty target and into a region of ${populated} (target: rows/s ratio at least 0.67, wall-time ratio at most 1.5)`, '',
+    render(['contestant', 'empty rows/s', 'region rows/s', 'rows/s ratio', 'wall-time ratio'], rows)].join('\n');
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import { createPool, type DatabaseTarget, ident, migrate, type Pool, recreateDatabase, sql } from '@relocate/database';
+import { type ExportShape, parseShare, type RegionShape } from '@relocate/export-generator';
 
 /** What a contestant reports on the last line of its stdout; the runner reads nothing else from it. */
 export interface ContestantResult {
@@ -20,6 +21,9 @@ export interface ContestantResult {
   startupMs?: number;
   /** relocate with --trace-sql only: latency per statement shape, the slowest first. */
   statements?: Array<{ sql: string; calls: number; totalMs: number }>;
+  /** relocate into a populated region only: the region, and how long filling it took (before the clock). */
+  variant?: Variant;
+  region?: RegionShape & { fillMs: number };
   /** Set by the runner: the machine's 1-minute load average before and after the contestant ran. */
   loadAverage?: [number, number];
 }
@@ -27,13 +31,37 @@ export interface ContestantResult {
 export const contestantNames = ['copy', 'baseline', 'relocate'] as const;
 export type ContestantName = (typeof contestantNames)[number];
 
-export interface ContestantInput { exportPath: string; eventsPath: string; rows: number; traceSql: boolean }
+/** relocate into a region whose residents hold some of the export's names; with --merge-users, merging into them. */
+export type Variant = 'region' | 'region-merge';
+
+export interface ContestantInput {
+  exportPath: string;
+  eventsPath: string;
+  rows: number;
+  traceSql: boolean;
+  /** The region to fill before the clock starts, and the export (shape and seed) whose names it takes. */
+  region?: RegionShape & { shape: ExportShape; seed: number; mergeUsers: boolean };
+}
 
 /** The files a contestant imports, as the runner passes them. */
 export function contestantInput(): ContestantInput {
-  const { values } = parseArgs({ options: { export: { type: 'string' }, events: { type: 'string' }, rows: { type: 'string' }, 'trace-sql': { type: 'boolean', default: false } } });
-  if (!values.export || !values.events || !values.rows) throw new Error('a contestant takes --export <file> --events <file> --rows <n> [--trace-sql]');
-  return { exportPath: values.export, eventsPath: values.events, rows: Number(values.rows), traceSql: values['trace-sql'] };
+  const { values } = parseArgs({
+    options: {
+      export: { type: 'string' }, events: { type: 'string' }, rows: { type: 'string' }, 'trace-sql': { type: 'boolean', default: false },
+      'region-users': { type: 'string' }, 'region-orgs': { type: 'string' }, collide: { type: 'string' }, shape: { type: 'string' }, seed: { type: 'string' },
+      'merge-users': { type: 'boolean', default: false },
+    },
+  });
+  if (!values.export || !values.events || !values.rows) throw new Error('a contestant takes --export <file> --events <file> --rows <n> [--trace-sql] [--region-users <n> --region-orgs <n> --collide <share> --shape <json> --seed <n> [--merge-users]]');
+  const input: ContestantInput = { exportPath: values.export, eventsPath: values.events, rows: Number(values.rows), traceSql: values['trace-sql'] };
+  if (values['region-users'] === undefined) return input;
+  return {
+    ...input,
+    region: {
+      users: Number(values['region-users']), organizations: Number(values['region-orgs']), collide: parseShare(values.collide ?? '1'),
+      shape: JSON.parse(values.shape ?? 'null') as ExportShape, seed: Number(values.seed), mergeUsers: values['merge-users'],
+    },
+  };
 }
 
 /** Drops and creates the database a URL names, then applies the project's migrations to it. */

@@ -10,8 +10,12 @@ import { createLogger } from '@relocate/logging';
 import { stageNames } from '@relocate/codec';
 import { connect, disconnect, hostStages, liveStages, runImport } from '@relocate/pipeline';
 import { metrics } from '@relocate/stage-runtime';
+import { fillRegion, SyntheticExport } from '@relocate/export-generator';
 import { contestantInput, countTables, deleteTopicsWithPrefix, freshDatabase, peakRssBytes, report, timed } from './contestant.ts';
 import { traceQueries } from './sql-trace.ts';
+
+const minus = (after: Record<string, number>, before: Record<string, number> | undefined): Record<string, number> =>
+  Object.fromEntries(Object.entries(after).map(([t, n]) => [t, n - (before?.[t] ?? 0)]));
 
 /** Busy seconds, batches and records per stage, from the stage runtime's own metrics (relocate_batch_duration_seconds). */
 async function stageTimes(): Promise<Record<string, { busySeconds: number; batches: number; records: number }>> {
@@ -32,8 +36,17 @@ report(async () => {
   const input = contestantInput();
   const statements = input.traceSql ? traceQueries() : undefined;
   const config = loadConfig();
-  await (await freshDatabase(config)).end();
+  const fresh = await freshDatabase(config);
+  const region = input.region;
+  let fillMs = 0;
+  try {
+    if (region) fillMs = (await timed(() => fillRegion(fresh, new SyntheticExport(region.shape, region.seed), region))).wallMs;
+  } finally {
+    await fresh.end();
+  }
   const c = await connect(config, createLogger('bench-relocate', config.logLevel));
+  // Into a populated region, the rows the relocation wrote are those counted after less those the region held.
+  const residents = region ? await countTables(c.pool) : undefined;
   const startup = performance.now();
   const hosted = await hostStages(c, [...stageNames]);
   try {
@@ -43,7 +56,7 @@ report(async () => {
       relocationId: `bench-${randomUUID()}`,
       exportPath: input.exportPath,
       eventsPath: input.eventsPath,
-      options: { scope: 'ORGANIZATION', mergeUsers: false, overwriteConfigs: false, hideOrganizations: true, filterOrgSlugs: null, filterUsernames: null },
+      options: { scope: 'ORGANIZATION', mergeUsers: region?.mergeUsers ?? false, overwriteConfigs: false, hideOrganizations: true, filterOrgSlugs: null, filterUsernames: null },
     }));
     const { summary, hostedStages: extra } = run.result;
     if (extra.length > 0) throw new Error(`runImport hosted ${extra.join(', ')} itself: the stages started for the benchmark were not live`);
@@ -54,7 +67,8 @@ report(async () => {
       wallMs: run.wallMs,
       cpuMs: run.cpuMs,
       peakRssBytes: peakRssBytes(),
-      tables: await countTables(c.pool),
+      tables: minus(await countTables(c.pool), residents),
+      ...(region ? { variant: region.mergeUsers ? 'region-merge' : 'region', region: { users: region.users, organizations: region.organizations, collide: region.collide, fillMs } } : {}),
       stages: await stageTimes(),
       startupMs,
       ...(statements ? { statements: statements().slice(0, 30) } : {}),
