@@ -6,7 +6,8 @@ import path from 'node:path';
 import { stageNames, type ImportOptions } from '@relocate/codec';
 import type { RelocationSummary } from '@relocate/database';
 import { defaultShape, type ExportShape, fillRegion, SyntheticExport, writeExport, type WrittenExport } from '@relocate/export-generator';
-import { modelRules, type ModelRule } from '@relocate/model-writer';
+import { ModelGraph } from '@relocate/domain';
+import { BatchWriter, modelRules, type ModelRule, writeForRelocation } from '@relocate/model-writer';
 import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
 import { observeQueries } from '../../bench/contestants/sql-trace.ts';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
@@ -153,4 +154,37 @@ test('no statement the stages send scans a table of 100k rows, or needs a scan n
     for (const s of seqScans(await plan(text, values, false))) failures.push(`no index serves its scan of ${s.relation}: ${shown}`);
   }
   assert.deepEqual(failures, []);
+});
+
+test('two relocations racing for the same usernames: the unique index decides and the loser draws again, never failing', async () => {
+  const pool = world.connections.pool;
+  const writer = new BatchWriter(ModelGraph.load(), { urlPrefix: world.config.sentryUrlPrefix });
+  const names = Array.from({ length: 20 }, (_, i) => `racer-${i}@race.example`);
+  const batch = { model: 'sentry.user', minOrdinal: 1, records: names.map((n, i) => ({ pk: i + 1, fields: JSON.stringify({ username: n, email: n, name: 'Racer', password: 'x' }) })) };
+  await pool.query(`INSERT INTO relocate.relocation (id, options) VALUES ('race-first', $1), ('race-second', $1)`, [defaults]);
+  const first = await pool.connect();
+  try {
+    // The first relocation has written the names and not committed: the second's lookup cannot see them yet.
+    await first.query('BEGIN');
+    await writer.write(first, 'race-first', defaults, batch);
+    const second = writeForRelocation(pool, writer, 'writer', 'race-second', batch);
+    const blocked = async (): Promise<boolean> => (await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "auth_user"%'`)).rows[0]?.n === 1;
+    const deadline = Date.now() + 20_000;
+    while (!(await blocked())) {
+      assert.ok(Date.now() < deadline, 'the second relocation never waited on the unique index');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await first.query('COMMIT');
+    const entries = await second;
+    assert.equal(entries?.length, names.length);
+  } finally {
+    first.release();
+  }
+  const { rows } = await pool.query<{ relocation_id: string; username: string }>(
+    `SELECT m.relocation_id, u.username FROM relocate.pk_map m JOIN auth_user u ON u.id = m.new_pk
+     WHERE m.relocation_id IN ('race-first', 'race-second') AND m.model = 'sentry.user' ORDER BY m.old_pk`);
+  const of = (id: string): string[] => rows.filter((r) => r.relocation_id === id).map((r) => r.username);
+  assert.deepEqual(of('race-first'), names);
+  of('race-second').forEach((u, i) => assert.match(u, new RegExp(`^racer-${i}@race\\.example-[a-z0-79]{2,}$`)));
 });
