@@ -1,0 +1,122 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stageNames, type ImportOptions } from '@relocate/codec';
+import type { RelocationSummary } from '@relocate/database';
+import { defaultShape, writeExport } from '@relocate/export-generator';
+import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
+import type { ImportPlan } from '@relocate/plan';
+import { digestTables } from '../harness/digest.ts';
+import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
+import { runCli } from '../harness/processes.ts';
+
+// Batches of 100 records, so the export's 160 users and 320 team memberships span several batches each and the
+// plan has to carry what one batch decided into the next.
+const batchRecords = '100';
+const scratch = mkdtempSync(path.join(tmpdir(), 'relocate-plan-'));
+const danglingExport = fileURLToPath(new URL('../corpus/dangling-foreign-key.json', import.meta.url));
+const defaults: ImportOptions = { scope: 'ORGANIZATION', mergeUsers: false, overwriteConfigs: false, hideOrganizations: true, filterOrgSlugs: null, filterUsernames: null };
+let world: TestEnvironment;
+let hosted: HostedStages;
+let exportPath: string;
+let eventsPath: string;
+let records: Array<{ model: string; pk: number; fields: Record<string, unknown> }>;
+
+const plan = (args: string[]) => runCli(['plan', ...args], world.env);
+
+/** Every table of Sentry's and of relocate's bookkeeping, by content. */
+async function everyTable(): Promise<Record<string, string>> {
+  const { rows } = await world.connections.pool.query<{ name: string }>(
+    `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables
+     WHERE table_schema IN ('public', 'relocate') AND table_type = 'BASE TABLE' ORDER BY 1`,
+  );
+  return digestTables(world.connections.pool, rows.map((r) => r.name));
+}
+
+async function relocate(id: string, options: Partial<ImportOptions>, events?: string): Promise<RelocationSummary> {
+  const { summary } = await runImport(world.connections, { relocationId: id, exportPath, eventsPath: events, options: { ...defaults, ...options } }, { timeoutMs: 120_000 });
+  assert.equal(summary.status, 'success', JSON.stringify(summary.findings));
+  return summary;
+}
+
+before(async () => {
+  world = await testEnvironment('plan', { RELOCATE_BATCH_RECORDS: batchRecords });
+  hosted = await hostStages(world.connections, [...stageNames]);
+  const shape = { ...defaultShape, organizations: 4, usersPerOrganization: 40, teamsPerOrganization: 3, projectsPerOrganization: 4, optionsPerProject: 1, eventsPerOrganization: 20 };
+  ({ exportPath, eventsPath } = await writeExport({ shape, seed: 3, exportPath: path.join(scratch, 'export.json'), eventsPath: path.join(scratch, 'events.ndjson') }));
+  records = JSON.parse(readFileSync(exportPath, 'utf8')) as typeof records;
+});
+
+after(async () => {
+  await hosted.stop();
+  await disconnect(world.connections);
+});
+
+test('on a database holding half of the export, the plan predicts the import of the whole, and leaves no trace', async () => {
+  const slugs = records.filter((r) => r.model === 'sentry.organization').map((r) => String(r.fields.slug));
+  await relocate('plan-half', { filterOrgSlugs: slugs.slice(0, 2) });
+
+  const untouched = await everyTable();
+  const run = await plan([exportPath, '--events', eventsPath, '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const planned = run.result as ImportPlan;
+  assert.equal(planned.status, 'would-succeed');
+  assert.deepEqual(await everyTable(), untouched, 'every table (slug reservations, PrimaryKeyMap and findings included) holds exactly what it held before the plan');
+
+  const whole = await relocate('plan-whole', {}, eventsPath);
+  assert.deepEqual(planned.models, whole.models, 'the same counts per model');
+  assert.equal(planned.events, whole.events);
+
+  const { pool } = world.connections;
+  const exported = new Map(records.filter((r) => r.model === 'sentry.user').map((r) => [r.pk, String(r.fields.username)]));
+  const { rows: users } = await pool.query<{ old_pk: number; username: string }>(
+    `SELECT m.old_pk, u.username FROM relocate.pk_map m JOIN auth_user u ON u.id = m.new_pk WHERE m.relocation_id = 'plan-whole' AND m.model = 'sentry.user'`,
+  );
+  const renamed = users.filter((u) => exported.get(u.old_pk) !== u.username).map((u) => exported.get(u.old_pk)).sort();
+  assert.equal(renamed.length, 80, 'the users of the two organizations already imported are renamed');
+  assert.deepEqual(Object.keys(planned.users.renamed).sort(), renamed, 'the same users are renamed');
+  for (const [from, to] of Object.entries(planned.users.renamed)) assert.match(to, new RegExp(`^${from.replace(/[.]/g, '\\.')}-[a-z0-9]+$`));
+
+  const changed = (s: Record<string, string>): string[] => Object.entries(s).filter(([a, b]) => a !== b).map(([a]) => a).sort();
+  assert.deepEqual(changed(planned.slugs), slugs.slice(0, 2).sort(), 'the slugs already taken change');
+  assert.deepEqual(changed(planned.slugs), changed(whole.slugs), 'the same slugs change');
+
+  const exportedKeys = new Map(records.filter((r) => r.model === 'sentry.projectkey').map((r) => [r.pk, r.fields]));
+  const { rows: keys } = await pool.query<{ old_pk: number; public_key: string; secret_key: string }>(
+    `SELECT m.old_pk, k.public_key, k.secret_key FROM relocate.pk_map m JOIN sentry_projectkey k ON k.id = m.new_pk WHERE m.relocation_id = 'plan-whole' AND m.model = 'sentry.projectkey'`,
+  );
+  const regenerated = keys.flatMap((k) => (['public_key', 'secret_key'] as const).filter((f) => exportedKeys.get(k.old_pk)?.[f] !== k[f]).map((f) => `${k.old_pk}.${f}`)).sort();
+  assert.equal(regenerated.length, 16, 'the keys of the eight projects already imported collide');
+  assert.deepEqual(planned.tokens.map((t) => `${t.pk}.${t.field}`).sort(), regenerated, 'the same keys are regenerated');
+});
+
+test('the human plan names the renamed users, the changed slugs and the counts', async () => {
+  const run = await plan([exportPath, '--filter-org-slugs', String(records.find((r) => r.model === 'sentry.organization')?.fields.slug)]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^plan: the import would succeed$/m);
+  assert.match(run.stdout, /sentry\.user {2,}would insert 40, reuse existing 0, overwrite 0/);
+  assert.match(run.stdout, /sentry\.email {2,}would insert 0, reuse existing 40, overwrite 0/);
+  assert.match(run.stdout, /user ada\.floyd\.0@calm-rocket-0\.example would be renamed ada\.floyd\.0@calm-rocket-0\.example-[a-z0-9]+/);
+  assert.match(run.stdout, /organization slug calm-rocket-0 -> calm-rocket-0-[a-z0-9]+ \(taken/);
+  assert.match(run.stdout, /\[warning\] reader: FilteredOut: filtered out: not a member of an organization asked for \(model sentry\.user, pk \d+\)/);
+  assert.match(run.stdout, /findings \(768\):/);
+});
+
+test('a plan of an import that would fail exits 1 with the finding the import records, and writes nothing', async () => {
+  const state = await everyTable();
+  const json = await plan([danglingExport, '--json']);
+  assert.equal(json.code, 1, json.stderr);
+  const p = json.result as ImportPlan;
+  assert.equal(p.status, 'would-fail');
+  assert.deepEqual(p.findings.filter((f) => f.severity === 'error').map((f) => [f.stage, f.kind, f.model, f.pk, f.field]), [['writer', 'DanglingForeignKey', 'sentry.team', 9, 'organization']]);
+  assert.match(p.reason ?? '', /^DanglingForeignKey: refers to sentry\.organization pk 404/);
+
+  const human = await plan([danglingExport]);
+  assert.equal(human.code, 1);
+  assert.match(human.stdout, /^plan: the import would fail \(DanglingForeignKey: refers to sentry\.organization pk 404/m);
+  assert.match(human.stdout, /\[error\] writer: DanglingForeignKey: .* \(model sentry\.team, pk 9, field organization\)/);
+  assert.deepEqual(await everyTable(), state);
+});
