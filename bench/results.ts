@@ -11,7 +11,11 @@ export interface SizeResult {
   events: number;
   seed: number;
   contestants: Array<ContestantResult & { rowsPerSecond: number; toCopy: number | null; toBaseline: number | null }>;
+  /** `relocate plan` of the same export on an empty database; toRelocate is its wall time over the import's. */
+  plan?: PlanTiming;
 }
+
+export interface PlanTiming { wallMs: number; cpuMs: number; peakRssBytes: number; toRelocate: number }
 
 /** The JSON file a run writes under bench/results/. */
 export interface BenchRun {
