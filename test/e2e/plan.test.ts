@@ -8,7 +8,9 @@ import { stageNames, type ImportOptions } from '@relocate/codec';
 import type { RelocationSummary } from '@relocate/database';
 import { defaultShape, writeExport } from '@relocate/export-generator';
 import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
-import type { ImportPlan } from '@relocate/plan';
+import { type ImportPlan, planImport } from '@relocate/plan';
+import { ModelGraph } from '@relocate/domain';
+import type { Client } from '@relocate/database';
 import { digestTables } from '../harness/digest.ts';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { runCli } from '../harness/processes.ts';
@@ -119,4 +121,43 @@ test('a plan of an import that would fail exits 1 with the finding the import re
   assert.match(human.stdout, /^plan: the import would fail \(DanglingForeignKey: refers to sentry\.organization pk 404/m);
   assert.match(human.stdout, /\[error\] writer: DanglingForeignKey: .* \(model sentry\.team, pk 9, field organization\)/);
   assert.deepEqual(await everyTable(), state);
+});
+
+test('a plan holds one transaction per batch, each rolled back, and nothing between batches', async () => {
+  // Every statement the plan sends, by the client it is sent on: a COMMIT, or a statement outside BEGIN .. ROLLBACK,
+  // would be a trace or a lock held between batches.
+  const { pool } = world.connections;
+  const transactions: string[][] = [];
+  const watched = new WeakSet<Client>();
+  let watching = true;
+  const watch = (client: Client): void => {
+    if (watched.has(client)) return;
+    watched.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const text = typeof args[0] === 'string' ? args[0] : '';
+      if (watching && text === 'BEGIN') transactions.push([]);
+      if (watching) transactions.at(-1)?.push(text);
+      return query(...args);
+    };
+  };
+  pool.on('acquire', watch);
+  try {
+    const p = await planImport(
+      { pool, graph: ModelGraph.load(), site: { urlPrefix: world.config.sentryUrlPrefix }, batchRecords: world.config.batchRecords, batchBytes: world.config.batchBytes },
+      { exportPath, eventsPath, options: defaults },
+    );
+    assert.equal(p.status, 'would-succeed');
+  } finally {
+    watching = false;
+    pool.off('acquire', watch);
+  }
+  // At 100 records a batch: users, emails, user emails and members 2 batches each, memberships 4, the five other
+  // models 1 each, and the 80 events 1.
+  assert.equal(transactions.length, 18);
+  for (const t of transactions) {
+    assert.equal(t[0], 'BEGIN');
+    assert.equal(t.at(-1), 'ROLLBACK');
+    assert.ok(!t.some((q) => /^\s*COMMIT/i.test(q)), 'no statement commits');
+  }
 });
