@@ -19,7 +19,8 @@ import { runCli } from '../harness/processes.ts';
 // plan has to carry what one batch decided into the next.
 const batchRecords = '100';
 const scratch = mkdtempSync(path.join(tmpdir(), 'relocate-plan-'));
-const danglingExport = fileURLToPath(new URL('../corpus/dangling-foreign-key.json', import.meta.url));
+const corpus = (file: string): string => fileURLToPath(new URL(`../corpus/${file}`, import.meta.url));
+const danglingExport = corpus('dangling-foreign-key.json');
 const defaults: ImportOptions = { scope: 'ORGANIZATION', mergeUsers: false, overwriteConfigs: false, hideOrganizations: true, filterOrgSlugs: null, filterUsernames: null };
 let world: TestEnvironment;
 let hosted: HostedStages;
@@ -120,6 +121,10 @@ test('a plan of an import that would fail exits 1 with the finding the import re
   assert.equal(human.code, 1);
   assert.match(human.stdout, /^plan: the import would fail \(DanglingForeignKey: refers to sentry\.organization pk 404/m);
   assert.match(human.stdout, /\[error\] writer: DanglingForeignKey: .* \(model sentry\.team, pk 9, field organization\)/);
+
+  const tampered = await plan([corpus('encrypted-tampered.tar'), '--decrypt-with', corpus('keys/corpus.pem'), '--json']);
+  assert.equal(tampered.code, 1, tampered.stderr);
+  assert.deepEqual((tampered.result as ImportPlan).findings.map((f) => [f.stage, f.kind]), [['submit', 'DecryptionFailed']]);
   assert.deepEqual(await everyTable(), state);
 });
 
