@@ -24,6 +24,12 @@ test('users: a changed username is a rename, an EXISTING user a merge into the p
   assert.equal(plan.status, 'would-succeed');
 });
 
+test('a model of which nothing would be written is not listed, as in the import\'s result', () => {
+  const report = new PlanReport();
+  report.batch('sites.site', [], []);
+  assert.deepEqual(report.result().models, {});
+});
+
 test('tokens: a secret the rules replaced is regenerated, one they nulled is cleared, one kept is not reported', () => {
   const report = new PlanReport();
   report.batch('sentry.projectkey', [{ oldPk: 5, newPk: 50, kind: 'INSERTED', slug: null }], [

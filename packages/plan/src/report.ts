@@ -60,8 +60,9 @@ export class PlanReport {
   }
 
   batch(model: string, entries: readonly PrimaryKeyMapEntry[], rows: readonly Row[]): void {
-    const counts = (this.models[model] ??= { inserted: 0, existing: 0, overwritten: 0 });
+    // As the import's result, which counts PrimaryKeyMap entries: a model with none is not listed.
     for (const e of entries) {
+      const counts = (this.models[model] ??= { inserted: 0, existing: 0, overwritten: 0 });
       if (e.kind === 'INSERTED') counts.inserted++;
       else if (e.kind === 'EXISTING') counts.existing++;
       else counts.overwritten++;
