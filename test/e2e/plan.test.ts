@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +94,28 @@ test('on a database holding half of the export, the plan predicts the import of 
   const regenerated = keys.flatMap((k) => (['public_key', 'secret_key'] as const).filter((f) => exportedKeys.get(k.old_pk)?.[f] !== k[f]).map((f) => `${k.old_pk}.${f}`)).sort();
   assert.equal(regenerated.length, 16, 'the keys of the eight projects already imported collide');
   assert.deepEqual(planned.tokens.map((t) => `${t.pk}.${t.field}`).sort(), regenerated, 'the same keys are regenerated');
+});
+
+test('one username twice in an export, in two batches: the plan renames the second, as the import does', async () => {
+  const user = (pk: number, username: string) => ({ model: 'sentry.user', pk, fields: {
+    username, email: `${username}@example.com`, password: 'x', is_staff: false, is_active: true, is_superuser: false, is_managed: false,
+    is_password_expired: false, is_unclaimed: false, flags: '0', date_joined: '2023-06-22T22:59:55.488Z', avatar_type: 0,
+  } });
+  // 100 users fill the first batch; the second holds the first one's username again.
+  const file = path.join(scratch, 'twins.json');
+  writeFileSync(file, JSON.stringify([user(1, 'split-twin'), ...Array.from({ length: 99 }, (_, i) => user(i + 2, `split-other-${i}`)), user(101, 'split-twin')]));
+  const run = await plan([file, '--scope', 'user', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const planned = run.result as ImportPlan;
+  const { summary } = await runImport(world.connections, { relocationId: 'plan-twins', exportPath: file, options: { ...defaults, scope: 'USER' } }, { timeoutMs: 60_000 });
+  assert.equal(summary.status, 'success');
+  assert.deepEqual(planned.models, summary.models);
+  assert.deepEqual(Object.keys(planned.users.renamed), ['split-twin']);
+  const { rows } = await world.connections.pool.query<{ username: string }>(
+    `SELECT u.username FROM relocate.pk_map m JOIN auth_user u ON u.id = m.new_pk WHERE m.relocation_id = 'plan-twins' AND m.model = 'sentry.user' AND m.old_pk IN (1, 101) ORDER BY m.old_pk`,
+  );
+  assert.equal(rows[0]?.username, 'split-twin');
+  assert.match(rows[1]?.username ?? '', /^split-twin-[a-z0-9]+$/);
 });
 
 test('the human plan names the renamed users, the changed slugs and the counts', async () => {

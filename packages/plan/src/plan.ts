@@ -6,6 +6,7 @@ import { BadInputError, type Finding, type ModelGraph } from '@relocate/domain';
 import { BatchWriter, deferredModels, MissingTableError, type SiteSettings } from '@relocate/model-writer';
 import { ExportFilter, filteredOutFindings, RelocationAssembly } from '@relocate/reader';
 import { droppedEventFindings, remapEventProjects } from '@relocate/writer';
+import { EarlierUsernames } from './earlier-usernames.ts';
 import { PlannedMap } from './planned-map.ts';
 import { type ImportPlan, PlanReport } from './report.ts';
 
@@ -29,6 +30,7 @@ export async function planImport(deps: PlanDeps, input: PlanInput): Promise<Impo
   // Slugs claimed by earlier batches' organizations, claimed again (and rolled back again) before a later batch
   // decides, so two organizations of one export never get the same slug in the plan either.
   const claimedSlugs: Array<{ slug: string; organizationId: number }> = [];
+  const usernames = new EarlierUsernames();
 
   const inBatch = <T>(fn: (client: Client) => Promise<T>): Promise<T> =>
     withRolledBackTransaction(deps.pool, async (client) => {
@@ -57,6 +59,7 @@ export async function planImport(deps: PlanDeps, input: PlanInput): Promise<Impo
     const stage = deferredModels.has(batch.model) ? 'reservation' : 'writer';
     try {
       const r = await inBatch(async (client) => {
+        if (batch.model === 'sentry.user') await usernames.restore(client, batch);
         const written = await writer.write(client, relocationId, input.options, batch);
         const slugs = batch.model === 'sentry.organization' ? await finalSlugs(client, written.entries, claimedSlugs) : [];
         return { ...written, slugs };
@@ -64,6 +67,7 @@ export async function planImport(deps: PlanDeps, input: PlanInput): Promise<Impo
       note(r.warnings.map((w) => ({ stage, severity: 'warning', ...w })));
       map.record(batch.model, r.entries);
       report.batch(batch.model, r.entries, r.rows);
+      if (batch.model === 'sentry.user') usernames.remember(r.rows);
       for (const s of r.slugs) {
         map.setSlug(batch.model, s.oldPk, s.final);
         report.slug(s.requested, s.final);
