@@ -30,6 +30,11 @@ let records: Array<{ model: string; pk: number; fields: Record<string, unknown> 
 
 const plan = (args: string[]) => runCli(['plan', ...args], world.env);
 
+const planDeps = () => ({
+  pool: world.connections.pool, graph: ModelGraph.load(), site: { urlPrefix: world.config.sentryUrlPrefix },
+  batchRecords: world.config.batchRecords, batchBytes: world.config.batchBytes,
+});
+
 /** Every table of Sentry's and of relocate's bookkeeping, by content. */
 async function everyTable(): Promise<Record<string, string>> {
   const { rows } = await world.connections.pool.query<{ name: string }>(
@@ -118,6 +123,21 @@ test('one username twice in an export, in two batches: the plan renames the seco
   assert.match(rows[1]?.username ?? '', /^split-twin-[a-z0-9]+$/);
 });
 
+test('Sentry fixtures in global scope, planned and imported twice: the second time PostgreSQL refuses a duplicate integration, and the plan says so', async () => {
+  const fixtures = fileURLToPath(new URL('../../../shared/fixtures/sentry/', import.meta.url));
+  for (const [round, file] of [[1, 'fresh-install.json'], [1, 'single-integration.json'], [2, 'fresh-install.json'], [2, 'single-integration.json']] as const) {
+    const exported = path.join(fixtures, file);
+    const options: ImportOptions = { ...defaults, scope: 'GLOBAL' };
+    const planned = await planImport(planDeps(), { exportPath: exported, options });
+    const { summary } = await runImport(world.connections, { relocationId: `plan-fixture-${round}-${file}`, exportPath: exported, options }, { timeoutMs: 60_000 });
+    const errors = (findings: ImportPlan['findings']) => findings.filter((f) => f.severity === 'error').map((f) => [f.stage, f.kind, f.model, f.pk]);
+    assert.equal(planned.status === 'would-succeed', summary.status === 'success', `${file}, round ${round}`);
+    assert.deepEqual(errors(planned.findings), errors(summary.findings), `${file}, round ${round}`);
+    if (summary.status === 'success') assert.deepEqual(planned.models, summary.models, `${file}, round ${round}`);
+  }
+  assert.equal((await world.connections.pool.query(`SELECT 1 FROM relocate.finding WHERE relocation_id = 'plan-fixture-2-single-integration.json' AND kind = 'IntegrityError'`)).rowCount, 1);
+});
+
 test('the human plan names the renamed users, the changed slugs and the counts', async () => {
   const run = await plan([exportPath, '--filter-org-slugs', String(records.find((r) => r.model === 'sentry.organization')?.fields.slug)]);
   assert.equal(run.code, 0, run.stderr);
@@ -170,10 +190,7 @@ test('a plan holds one transaction per batch, each rolled back, and nothing betw
   };
   pool.on('acquire', watch);
   try {
-    const p = await planImport(
-      { pool, graph: ModelGraph.load(), site: { urlPrefix: world.config.sentryUrlPrefix }, batchRecords: world.config.batchRecords, batchBytes: world.config.batchBytes },
-      { exportPath, eventsPath, options: defaults },
-    );
+    const p = await planImport(planDeps(), { exportPath, eventsPath, options: defaults });
     assert.equal(p.status, 'would-succeed');
   } finally {
     watching = false;
