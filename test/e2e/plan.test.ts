@@ -139,7 +139,7 @@ test('Sentry fixtures in global scope, planned and imported twice: the second ti
 });
 
 test('the human plan names the renamed users, the changed slugs and the counts', async () => {
-  const run = await plan([exportPath, '--filter-org-slugs', String(records.find((r) => r.model === 'sentry.organization')?.fields.slug)]);
+  const run = await plan([exportPath, '--events', eventsPath, '--filter-org-slugs', String(records.find((r) => r.model === 'sentry.organization')?.fields.slug)]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^plan: the import would succeed$/m);
   assert.match(run.stdout, /sentry\.user {2,}would insert 40, reuse existing 0, overwrite 0/);
@@ -147,7 +147,9 @@ test('the human plan names the renamed users, the changed slugs and the counts',
   assert.match(run.stdout, /user ada\.floyd\.0@calm-rocket-0\.example would be renamed ada\.floyd\.0@calm-rocket-0\.example-[a-z0-9]+/);
   assert.match(run.stdout, /organization slug calm-rocket-0 -> calm-rocket-0-[a-z0-9]+ \(taken/);
   assert.match(run.stdout, /\[warning\] reader: FilteredOut: filtered out: not a member of an organization asked for \(model sentry\.user, pk \d+\)/);
-  assert.match(run.stdout, /findings \(768\):/);
+  // The events of the three organizations left out go with their projects, each named.
+  assert.match(run.stdout, /events to save: 20$/m);
+  assert.match(run.stdout, /findings \(828\):/);
 });
 
 test('a plan of an import that would fail exits 1 with the finding the import records, and writes nothing', async () => {
