@@ -11,6 +11,8 @@ export interface SizeResult {
   events: number;
   seed: number;
   contestants: Array<ContestantResult & { rowsPerSecond: number; toCopy: number | null; toBaseline: number | null }>;
+  /** `relocate plan` of the same export on an empty database; toRelocate is its wall time over the import's. */
+  plan?: PlanTiming;
   /** With a region: relocate's rows/s into it against into the empty target (empty / populated is the wall-time ratio). */
   region?: RegionComparison;
 }
@@ -44,6 +46,8 @@ export function compareRegion(contestants: SizeResult['contestants']): RegionCom
     mergeToEmpty: merge ? merge.rowsPerSecond / empty.rowsPerSecond : null,
   };
 }
+
+export interface PlanTiming { wallMs: number; cpuMs: number; peakRssBytes: number; toRelocate: number }
 
 /** The JSON file a run writes under bench/results/. */
 export interface BenchRun {

@@ -17,7 +17,8 @@ import { collidingNames, parseBytes, parseRows, parseShare, type RegionShape, sh
 import { comparedTables, contestantNames, type ContestantName, type ContestantResult, type Variant } from './contestants/contestant.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { latestPoints, throughputSvg } from './plot.ts';
-import { type BenchRun, compareRegion, contestantLabels, type SizeResult, withRatios } from './results.ts';
+import type { PlanBenchResult } from './plan.ts';
+import { type BenchRun, compareRegion, contestantLabels, type PlanTiming, type SizeResult, withRatios } from './results.ts';
 import { regionTable, resultTable } from './table.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -68,7 +69,7 @@ const region: RegionShape | undefined = values['region-users'] === undefined ? u
 
 const config = loadConfig();
 const runId = randomBytes(3).toString('hex');
-const databaseOf = (c: ContestantName): string => {
+const databaseOf = (c: ContestantName | 'plan'): string => {
   const base = new URL(config.databaseUrl).pathname.slice(1) || 'relocate';
   return config.databaseUrl.replace(/\/[^/]*$/, `/${base}_bench_${c}`);
 };
@@ -82,13 +83,17 @@ function runContestant(c: ContestantName, written: WrittenExport, variant?: Vari
   // Contestants run from their bundles, as the CLI and the services do; a profiled run runs the sources, so that its
   // time is charged to the package it was spent in.
   const launch = c === 'relocate' && values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--import', 'tsx'] : [path.join(root, 'bin', 'run.js')];
-  const child = spawn(process.execPath, [...launch, path.join(root, 'bench', 'contestants', contestantFiles[c]),
-    '--export', written.exportPath, '--events', written.eventsPath, '--rows', String(written.rows), ...(c === 'relocate' && values['trace-sql'] ? ['--trace-sql'] : []), ...regionArgs], {
+  return runBenchProcess(c, [...launch, path.join(root, 'bench', 'contestants', contestantFiles[c])], databaseOf(c), written, [...(c === 'relocate' && values['trace-sql'] ? ['--trace-sql'] : []), ...regionArgs]);
+}
+
+/** A script of the bench in a process of its own on the export; its result is the JSON on the last line of its stdout. */
+function runBenchProcess<T>(name: string, args: string[], database: string, written: WrittenExport, extra: string[] = []): Promise<T> {
+  const child = spawn(process.execPath, [...args, '--export', written.exportPath, '--events', written.eventsPath, '--rows', String(written.rows), ...extra], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
-      DATABASE_URL: databaseOf(c),
+      DATABASE_URL: database,
       RELOCATE_TOPIC_PREFIX: `${config.topicPrefix}.bench.${runId}.${written.rows}`,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
@@ -100,14 +105,28 @@ function runContestant(c: ContestantName, written: WrittenExport, variant?: Vari
     child.on('error', reject);
     child.on('close', (code) => {
       const last = out.trimEnd().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new Error(`contestant ${c} exited with ${code}`));
+      if (code !== 0) return reject(new Error(`${name} exited with ${code}`));
       try {
-        resolve(JSON.parse(last) as ContestantResult);
+        resolve(JSON.parse(last) as T);
       } catch {
-        reject(new Error(`contestant ${c} printed no result; its stdout ended with: ${last.slice(-300)}`));
+        reject(new Error(`${name} printed no result; its stdout ended with: ${last.slice(-300)}`));
       }
     });
   });
+}
+
+/**
+ * `relocate plan` of the same export on an empty database, as the relocate contestant found it: its time beside the
+ * import's, and its predicted inserts checked against the export (a fast wrong plan is no plan).
+ */
+async function runPlan(written: WrittenExport, relocate: ContestantResult): Promise<PlanTiming> {
+  const r = await runBenchProcess<PlanBenchResult>('plan', [path.join(root, 'bin', 'run.js'), path.join(root, 'bench', 'plan.ts')], databaseOf('plan'), written);
+  for (const [model, n] of Object.entries(written.models)) {
+    // Options are Config scope: an organization-scope import leaves them out.
+    const want = model === 'sentry.option' ? undefined : n;
+    if (r.inserted[model] !== want) throw new Error(`plan predicted ${r.inserted[model]} inserts of ${model}, expected ${want}`);
+  }
+  return { wallMs: r.wallMs, cpuMs: r.cpuMs, peakRssBytes: r.peakRssBytes, toRelocate: r.wallMs / relocate.wallMs };
 }
 
 /**
@@ -176,15 +195,19 @@ async function main(): Promise<void> {
         process.stderr.write(`bench: ${size.label}: relocate (${variant}) took ${(r.wallMs / 1000).toFixed(1)} s after ${((r.region?.fillMs ?? 0) / 1000).toFixed(1)} s filling the region\n`);
       }
       checkSameRows(written, raw);
+      const relocated = raw.find((r) => r.contestant === 'relocate');
+      if (relocated) process.stderr.write(`bench: ${size.label}: relocate plan...\n`);
+      const plan = relocated ? await runPlan(written, relocated) : undefined;
       const result: SizeResult = {
         label: size.label, rows: written.rows, exportBytes: written.exportBytes, eventsBytes: written.eventsBytes,
-        models: written.models, events: written.events, seed, contestants: withRatios(raw),
+        models: written.models, events: written.events, seed, contestants: withRatios(raw), ...(plan ? { plan } : {}),
       };
       const comparison = compareRegion(result.contestants);
       if (comparison) result.region = comparison;
       results.push(result);
       process.stdout.write(`\n${resultTable(result)}\n`);
       if (result.region) process.stdout.write(`\n${regionTable(result.label, result.region)}\n`);
+      if (plan) process.stdout.write(`relocate plan of the same export: ${(plan.wallMs / 1000).toFixed(1)} s, ${(plan.toRelocate * 100).toFixed(0)}% of the import's wall time, peak RSS ${Math.round(plan.peakRssBytes / 2 ** 20)} MB\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

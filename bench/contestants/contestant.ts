@@ -106,7 +106,7 @@ export function peakRssBytes(): number {
  * Runs a contestant's main and prints its result as the last line of stdout; any failure exits non-zero. It exits
  * explicitly so that a client library's lingering timer cannot hold the benchmark up.
  */
-export function report(main: () => Promise<ContestantResult>): void {
+export function report<T = ContestantResult>(main: () => Promise<T>): void {
   main().then(
     (result) => {
       process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { stageNames, type StageName } from '@relocate/codec';
 import { loadConfig } from '@relocate/config';
 import { abortRelocation, buildSummary, failRelocation, getRelocation, type RelocationSummary, withTransaction } from '@relocate/database';
@@ -12,8 +12,10 @@ import {
 import { connect, disconnect, hostStages, rejectSubmission, runImport, stopOnSignals } from '@relocate/pipeline';
 import { type DecryptedExport, DecryptionError, decryptToFile, encryptFile } from './encryption.ts';
 import { writeFindings } from './findings-file.ts';
+import { type ImportFlags, importOptionsOf, withImportFlags } from './import-flags.ts';
 import { formatLag } from './lag-output.ts';
 import { printSummary } from './output.ts';
+import { planCommand } from './plan-command.ts';
 import { StageProgressBars } from './progress-bars.ts';
 import { printRelocationList, printRelocationRecord } from './status-output.ts';
 
@@ -30,44 +32,20 @@ async function connected(quiet: boolean) {
   return connect(config, log);
 }
 
-const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
-
-program
+withImportFlags(program
   .command('import')
   .description('submit an export, run it through every stage, and wait for the result')
-  .argument('<export.json>', 'Sentry export: a JSON array of models')
-  .option('--events <events.ndjson>', 'Sentry event payloads, one per line, whose project is the export\'s project pk')
-  .addOption(new Option('--scope <scope>', 'import scope').choices(['user', 'organization', 'config', 'global']).default('organization'))
-  .option('--merge-users', 'reuse existing users with the same username instead of renaming the imported ones', false)
-  .option('--overwrite-configs', 'overwrite existing options, relays and user roles with the imported values', false)
-  .option('--no-hide-organizations', 'make imported organizations visible at once instead of when the relocation completes')
-  .option('--filter-org-slugs <slugs>', 'import only these organizations, with their members\' users (comma-separated)', list)
-  .option('--filter-usernames <names>', 'import only these users (comma-separated)', list)
-  .option('--drop-dangling', 'drop a record that refers to a pk the export lacks, as Sentry does (a warning finding each), instead of failing', false)
+  .argument('<export.json>', 'Sentry export: a JSON array of models'))
   .option('--relocation-id <id>', 'run under this id (again, to re-run a relocation); default: a new UUID')
   .option('--timeout <seconds>', 'give up waiting after this long (the relocation keeps running)', (v) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number of seconds');
     return n;
   }, 0)
-  .option('--decrypt-with <private-key.pem>', "the export is Sentry's encrypted tarball; decrypt it with this RSA private key")
   .option('--findings-file <path>', 'also write the findings as JSON to this file')
-  .option('--json', 'print the result as one JSON object on the last line of stdout', false)
-  .action(async (exportPath: string, o: {
-    decryptWith?: string; findingsFile?: string;
-    events?: string; scope: string; mergeUsers: boolean; overwriteConfigs: boolean; hideOrganizations: boolean;
-    filterOrgSlugs?: string[]; filterUsernames?: string[]; dropDangling: boolean; relocationId?: string; timeout: number; json: boolean;
-  }) => {
+  .action(async (exportPath: string, o: ImportFlags & { findingsFile?: string; relocationId?: string; timeout: number }) => {
     const c = await connected(o.json);
-    const options = {
-      scope: o.scope.toUpperCase() as 'USER' | 'ORGANIZATION' | 'CONFIG' | 'GLOBAL',
-      mergeUsers: o.mergeUsers,
-      overwriteConfigs: o.overwriteConfigs,
-      hideOrganizations: o.hideOrganizations,
-      filterOrgSlugs: o.filterOrgSlugs ?? null,
-      filterUsernames: o.filterUsernames ?? null,
-      dropDangling: o.dropDangling,
-    };
+    const options = importOptionsOf(o);
     let decrypted: DecryptedExport | undefined;
     // Bars only for a person at a terminal; --json and pipes get the plain result.
     const bars = !o.json && process.stderr.isTTY;
@@ -287,6 +265,8 @@ program
       await disconnect(c);
     }, c.log);
   });
+
+planCommand(program, usesDefaultStack);
 
 const stack = program.command('stack').description('the native local stack: Kafka, Apicurio Registry, PostgreSQL');
 stack.command('up').description('start what is not running and wait until every part answers').action(async () => {

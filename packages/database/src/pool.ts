@@ -64,3 +64,18 @@ export function withTransaction<T>(pool: Pool, fn: (client: Client) => Promise<T
     }
   });
 }
+
+/**
+ * Runs fn in one transaction and always rolls it back: what fn writes is seen by fn alone and never kept
+ * (`relocate plan`). Sequences are not transactional: ids fn draws stay drawn.
+ */
+export function withRolledBackTransaction<T>(pool: Pool, fn: (client: Client) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      return await fn(client);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+    }
+  });
+}

@@ -1,12 +1,14 @@
 import type { ImportKind, ImportOptions, ModelBatch, PrimaryKeyMapEntry } from '@relocate/codec';
-import { type Client, ident, joinSql, reportedRecords, sql } from '@relocate/database';
+import { type Client, ident, joinSql, sql } from '@relocate/database';
 import { admittedScopes, BadInputError, columnOf, type Finding, instanceScope, type ModelGraph, type ModelRelations, PrimaryKeyMap } from '@relocate/domain';
+import { type PrimaryKeyMapSource, storedPrimaryKeyMap } from './pk-map-source.ts';
 import { deletedFields, deletedModels, drawIds, type ModelRule, modelRules, type Row, type RuleContext, type SiteSettings } from './rules/index.ts';
 import { type Column, holdsUnstorableText, TableColumns, toParam, typeMismatch, unstorable } from './table-columns.ts';
 
 type Warning = Omit<Finding, 'relocationId' | 'stage' | 'severity'>;
 
-export interface BatchResult { entries: PrimaryKeyMapEntry[]; warnings: Warning[]; replayed: boolean }
+/** `rows` are the batch's decided rows (values as written, decision), for a caller that reports them; none on a replay. */
+export interface BatchResult { entries: PrimaryKeyMapEntry[]; warnings: Warning[]; replayed: boolean; rows: readonly Row[] }
 
 /** Generated tables keep the fields they have no column for here, so nothing an export carries is lost. */
 const catchAll = 'relocate_fields';
@@ -19,22 +21,24 @@ export class BatchWriter {
   private readonly columns = new TableColumns();
   private readonly graph: ModelGraph;
   private readonly site: SiteSettings;
+  private readonly source: PrimaryKeyMapSource;
 
-  constructor(graph: ModelGraph, site: SiteSettings) {
+  constructor(graph: ModelGraph, site: SiteSettings, source: PrimaryKeyMapSource = storedPrimaryKeyMap) {
     this.graph = graph;
     this.site = site;
+    this.source = source;
   }
 
   async write(client: Client, relocationId: string, options: ImportOptions, batch: ModelBatch): Promise<BatchResult> {
     const stored = await this.storedChunk(client, relocationId, batch);
-    if (stored) return { entries: stored, warnings: [], replayed: true };
+    if (stored) return { entries: stored, warnings: [], replayed: true, rows: [] };
 
     const warnings: Warning[] = [];
     const skipAll = (kind: string, reason: string): BatchResult => {
       for (const r of batch.records) warnings.push({ kind, model: batch.model, pk: r.pk, field: null, reason });
-      return { entries: [], warnings, replayed: false };
+      return { entries: [], warnings, replayed: false, rows: [] };
     };
-    if (deletedModels.has(batch.model)) return { entries: [], warnings, replayed: false };
+    if (deletedModels.has(batch.model)) return { entries: [], warnings, replayed: false, rows: [] };
     const relations = this.graph.get(batch.model);
     if (!relations) return skipAll('UnknownModel', `${batch.model} is not a Sentry model this importer knows`);
     if (relations.scopes.every((s) => s === 'Excluded')) return skipAll('ExcludedModel', `${batch.model} is never relocated (scope Excluded)`);
@@ -69,7 +73,7 @@ export class BatchWriter {
 
     const entries = await this.persist(client, relations.tableName, columns, rows, batch.model, rule, ctx);
     if (entries.length > 0) await this.recordChunk(client, relocationId, batch, rows, entries);
-    return { entries, warnings, replayed: false };
+    return { entries, warnings, replayed: false, rows };
   }
 
   private async storedChunk(client: Client, relocationId: string, batch: ModelBatch): Promise<PrimaryKeyMapEntry[] | undefined> {
@@ -107,12 +111,7 @@ export class BatchWriter {
         if (typeof v === 'number') (wanted.get(fk.model) ?? wanted.set(fk.model, new Set()).get(fk.model))?.add(v);
       }
     }
-    // One branch per model, so each is an index scan of the pk_map key (a join against unnest is planned as a scan
-    // of the relocation's whole map, which grows with the export).
-    const params: unknown[] = [relocationId];
-    const branches = [...wanted].map(([model, pks]) =>
-      sql`SELECT model, old_pk, new_pk, kind, slug FROM relocate.pk_map WHERE relocation_id = $1 AND model = $${params.push(model)} AND old_pk = ANY($${params.push([...pks])}::bigint[])`);
-    const { rows } = await client.query<{ model: string; old_pk: number; new_pk: number; kind: ImportKind; slug: string | null }>(sql`${joinSql(branches, sql` UNION ALL `)}`.text, params);
+    const rows = await this.source.lookup(client, relocationId, wanted);
     const map = new PrimaryKeyMap();
     for (const r of rows) {
       if (r.model === batch.model && own.has(r.old_pk)) throw duplicatePk(batch.model, r.old_pk);
@@ -135,7 +134,7 @@ export class BatchWriter {
         targets.set(`${fk.model}:${v}`, [fk.model, v]);
       }
     }
-    return reportedRecords(client, relocationId, [...targets.values()]);
+    return this.source.droppedEarlier(client, relocationId, [...targets.values()]);
   }
 
   private async persist(client: Client, table: string, columns: Map<string, Column>, rows: Row[], model: string, rule: ModelRule | undefined, ctx: RuleContext): Promise<PrimaryKeyMapEntry[]> {

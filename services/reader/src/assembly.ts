@@ -67,7 +67,8 @@ export class RelocationAssembly {
   async write(data: Buffer): Promise<void> {
     this.throwIfFailed();
     this.utf8.push(data);
-    const target = this.spool?.stream ?? this.input;
+    // The spool holds the export only: the events file that follows it is parsed as it arrives.
+    const target = this.spool && !this.exportDone ? this.spool.stream : this.input;
     if (!target.write(data)) await Promise.race([once(target, 'drain'), this.done]);
     this.throwIfFailed();
   }

@@ -1,3 +1,4 @@
+import type { Finding } from '@relocate/domain';
 import type { ExportRecord } from './batcher.ts';
 
 /**
@@ -56,4 +57,9 @@ export class ExportFilter {
         return null;
     }
   }
+}
+
+/** The warning a record kept out by a filter is reported with. */
+export function filteredOutFindings(relocationId: string, records: ReadonlyArray<{ model: string; pk: number; reason: string }>): Finding[] {
+  return records.map((r) => ({ relocationId, stage: 'reader', severity: 'warning', kind: 'FilteredOut', model: r.model, pk: r.pk, field: null, reason: r.reason }));
 }

@@ -3,7 +3,7 @@ import { failRelocation, getRelocation, recordFindings, restartRelocation, start
 import { BadInputError, describeFinding, type Finding } from '@relocate/domain';
 import { type Output, pipelineOutput, ReadAgainError, type StageContext, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 import { RelocationAssembly } from './assembly.ts';
-import { ExportFilter } from './filters.ts';
+import { ExportFilter, filteredOutFindings } from './filters.ts';
 
 export interface ReaderDeps { pool: Pool; topics: Topics; batchRecords: number; batchBytes: number }
 
@@ -28,9 +28,7 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
     const assembly = new RelocationAssembly({ batchRecords: deps.batchRecords, batchBytes: deps.batchBytes }, {
       models: (batch) => ctx.produce([pipeline(chunk.relocationId, { 'relocate.ModelBatch': batch })]),
       events: (batch) => ctx.produce([pipeline(chunk.relocationId, { 'relocate.EventBatch': batch })]),
-      filtered: (records) => recordFindings(deps.pool, records.map((r): Finding => ({
-        relocationId: chunk.relocationId, stage: 'reader', severity: 'warning', kind: 'FilteredOut', model: r.model, pk: r.pk, field: null, reason: r.reason,
-      }))),
+      filtered: (records) => recordFindings(deps.pool, filteredOutFindings(chunk.relocationId, records)),
     }, ExportFilter.of(chunk.options));
     assemblies.set(chunk.relocationId, { assembly, partition, submissionId: chunk.submissionId ?? null });
     return assembly;

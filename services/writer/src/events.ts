@@ -1,6 +1,6 @@
 import type { EventBatch } from '@relocate/codec';
 import { type Client, reportedRecords } from '@relocate/database';
-import { BadInputError } from '@relocate/domain';
+import { BadInputError, type Finding } from '@relocate/domain';
 
 /** Points each event at its project's new pk. An event whose project was dropped (and reported) is dropped with it. */
 export async function remapEventProjects(client: Client, relocationId: string, batch: EventBatch): Promise<{ batch: EventBatch; dropped: Array<{ ordinal: number; project: number }> }> {
@@ -34,4 +34,12 @@ export async function remapEventProjects(client: Client, relocationId: string, b
     dropped.push({ ordinal: p.ordinal, project: p.project });
   }
   return { batch: { ordinal: batch.ordinal, projectsRemapped: true, events }, dropped };
+}
+
+/** The warning an event dropped with its project is reported with. */
+export function droppedEventFindings(relocationId: string, dropped: ReadonlyArray<{ ordinal: number; project: number }>): Finding[] {
+  return dropped.map((d) => ({
+    relocationId, stage: 'writer', severity: 'warning', kind: 'DroppedWithParent', model: 'event', pk: d.ordinal, field: 'project',
+    reason: `event #${d.ordinal} dropped because project pk ${d.project} was not imported`,
+  }));
 }

@@ -1,9 +1,9 @@
 import { type ModelBatch, payloadOf, type PipelineRecord, type Topics } from '@relocate/codec';
 import { failedForGood, recordFindings, type Pool, withTransaction } from '@relocate/database';
-import type { Finding, ModelGraph } from '@relocate/domain';
+import type { ModelGraph } from '@relocate/domain';
 import { type Output, pipelineOutput, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 import { BatchWriter, deferredModels, writeForRelocation } from '@relocate/model-writer';
-import { remapEventProjects } from './events.ts';
+import { droppedEventFindings, remapEventProjects } from './events.ts';
 
 export interface WriterDeps { pool: Pool; topics: Topics; graph: ModelGraph; writer: BatchWriter }
 
@@ -32,10 +32,7 @@ export function writerStage(deps: WriterDeps): StageDefinition<PipelineRecord> {
         if (await failedForGood(deps.pool, id)) return [];
         const remapped = await withTransaction(deps.pool, async (client) => {
           const r = await remapEventProjects(client, id, events);
-          await recordFindings(client, r.dropped.map((d): Finding => ({
-            relocationId: id, stage: 'writer', severity: 'warning', kind: 'DroppedWithParent', model: 'event', pk: d.ordinal, field: 'project',
-            reason: `event #${d.ordinal} dropped because project pk ${d.project} was not imported`,
-          })));
+          await recordFindings(client, droppedEventFindings(id, r.dropped));
           return r.batch;
         });
         return [out(id, { 'relocate.EventBatch': remapped })];
