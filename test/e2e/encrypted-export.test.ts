@@ -4,13 +4,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RelocationSummary } from '@relocate/database';
 import { disconnect } from '@relocate/pipeline';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { runCli } from '../harness/processes.ts';
+import { sentryFixture } from '../harness/fixtures.ts';
 
-const fixture = fileURLToPath(new URL('../../../shared/fixtures/sentry/fresh-install.json', import.meta.url));
+const fixture = sentryFixture('fresh-install.json');
 const dir = mkdtempSync(path.join(tmpdir(), 'relocate-encrypted-'));
 const file = (name: string): string => path.join(dir, name);
 let world: TestEnvironment;

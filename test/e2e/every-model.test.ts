@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stageNames } from '@relocate/codec';
 import type { RelocationSummary } from '@relocate/database';
 import { columnOf, ModelGraph } from '@relocate/domain';
 import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
+import { sentryFixturesDir } from '../harness/fixtures.ts';
 
 const graph = ModelGraph.load();
-const fixturesDir = fileURLToPath(new URL('../../../shared/fixtures/sentry/', import.meta.url));
+const fixturesDir = sentryFixturesDir;
 const relocatable = graph.names().filter((n) => graph.get(n)?.scopes.some((s) => s !== 'Excluded'));
 
 /**

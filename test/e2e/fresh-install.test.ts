@@ -10,8 +10,9 @@ import { digestTables, rowCount } from '../harness/digest.ts';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { runCli, type Service, startService, stopService, waitForStages } from '../harness/processes.ts';
 import { readTopic } from '../harness/topics.ts';
+import { sentryFixture } from '../harness/fixtures.ts';
 
-const fixture = fileURLToPath(new URL('../../../shared/fixtures/sentry/fresh-install.json', import.meta.url));
+const fixture = sentryFixture('fresh-install.json');
 const eventsFile = fileURLToPath(new URL('../fixtures/fresh-install-events.ndjson', import.meta.url));
 const eventIds = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { event_id: string }).event_id).sort();
 const records = JSON.parse(readFileSync(fixture, 'utf8')) as Array<{ model: string }>;

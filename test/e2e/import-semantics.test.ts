@@ -4,14 +4,14 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stageNames, type ImportOptions } from '@relocate/codec';
 import type { RelocationSummary } from '@relocate/database';
 import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
 import { rowCount } from '../harness/digest.ts';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
+import { sentryFixturesDir } from '../harness/fixtures.ts';
 
-const fixturesDir = fileURLToPath(new URL('../../../shared/fixtures/sentry/', import.meta.url));
+const fixturesDir = sentryFixturesDir;
 const fixture = (name: string): string => path.join(fixturesDir, name);
 const scratch = mkdtempSync(path.join(tmpdir(), 'relocate-semantics-'));
 let world: TestEnvironment;
@@ -263,7 +263,7 @@ describe('flags and shims', () => {
     assert.ok((seq[0]?.n ?? 0) > 4242, 'the sequence moved past the kept id');
   });
 
-  test("Sentry's deleted fields and models are dropped on read without findings", async () => {
+  test("Sentry's deleted models and fields are dropped, each record and value named in a finding", async () => {
     const s = await relocate(exportOf([
       { model: 'sentry.organization', pk: 1, fields: { name: 'Shim', slug: 'shim', status: 0, date_added: '2023-06-22T22:54:28.773Z', default_role: 'member', is_test: false, flags: '1' } },
       { model: 'sentry.actor', pk: 1, fields: { type: 0, team: 1 } },
@@ -271,7 +271,11 @@ describe('flags and shims', () => {
       { model: 'sentry.team', pk: 1, fields: { organization: 1, slug: 'shim', name: 'Shim', status: 0, idp_provisioned: false, date_added: '2023-06-22T22:54:28.821Z', actor: 1, org_role: null } },
     ]));
     assert.equal(s.status, 'success');
-    assert.deepEqual(s.findings, []);
+    assert.deepEqual(s.findings.map((f) => [f.severity, f.kind, f.model, f.pk, f.field]), [
+      ['warning', 'DeletedModel', 'sentry.actor', 1, null],
+      ['warning', 'DeletedModel', 'sentry.actor', 2, null],
+      ['warning', 'DeletedField', 'sentry.team', 1, 'actor'],
+    ], 'an empty deleted field (org_role: null) loses nothing and is not named');
     assert.deepEqual(counts(s, 'sentry.team'), [1, 0, 0]);
   });
 

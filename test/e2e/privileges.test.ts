@@ -1,14 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { stageNames, type ImportOptions } from '@relocate/codec';
 import type { RelocationSummary } from '@relocate/database';
 import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
+import { sentryFixture } from '../harness/fixtures.ts';
 
 // Sentry's sanitization by scope (tests/sentry/backup/test_imports.py, spec §9.1), on the fixture that holds every
 // privilege: staff, superuser, an admin permission, a role with its user link, an authenticator and an IP.
-const fixture = fileURLToPath(new URL('../../../shared/fixtures/sentry/user-with-maximum-privileges.json', import.meta.url));
+const fixture = sentryFixture('user-with-maximum-privileges.json');
 const importedHash = 'pbkdf2_sha256$150000$iEvdIknqYjTr$+QsGn0tfIJ1FZLxQI37mVU1gL2KbL/wqjMtG/dFhsMA=';
 const importedValidationHash = 'mCnWesSVvYQcq7qXQ36AZHwosAd6cghE';
 let world: TestEnvironment;

@@ -1,11 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { stageNames } from '@relocate/codec';
 import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
+import { sentryFixture } from '../harness/fixtures.ts';
 
-const fixture = fileURLToPath(new URL('../../../shared/fixtures/sentry/fresh-install.json', import.meta.url));
+const fixture = sentryFixture('fresh-install.json');
 const heal = 'DROP TRIGGER IF EXISTS refuse_reader_findings ON relocate.finding';
 let world: TestEnvironment;
 let hosted: HostedStages;
