@@ -16,6 +16,7 @@ import { formatLag } from './lag-output.ts';
 import { printSummary } from './output.ts';
 import { StageProgressBars } from './progress-bars.ts';
 import { printRelocationList, printRelocationRecord } from './status-output.ts';
+import { addVerifyCommand } from './verify-command.ts';
 
 const program = new Command('relocate').description('Import Sentry relocation exports into PostgreSQL through a Kafka pipeline');
 
@@ -287,6 +288,8 @@ program
       await disconnect(c);
     }, c.log);
   });
+
+addVerifyCommand(program, connected);
 
 const stack = program.command('stack').description('the native local stack: Kafka, Apicurio Registry, PostgreSQL');
 stack.command('up').description('start what is not running and wait until every part answers').action(async () => {
