@@ -40,7 +40,8 @@ export interface AllowedDifference {
 
 const fieldsOf = (entries: Record<string, string[]>): ((c: FieldCheck) => boolean) => (c) => entries[c.model]?.includes(c.field) ?? false;
 const isString = (v: unknown): v is string => typeof v === 'string';
-const isInstant = (v: unknown): boolean => isString(v) && !Number.isNaN(Date.parse(v));
+/** An ISO 8601 datetime (a bare number is no datetime, whatever Date.parse makes of it). */
+const isInstant = (v: unknown): boolean => isString(v) && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) && !Number.isNaN(Date.parse(v));
 /** Sentry's random suffix: a dash and letters or digits (its alphabet has no 8), after a possibly shortened base. */
 const suffixed = (base: string, actual: unknown, maxLength: number): boolean =>
   isString(actual) && [2, 3, 5, 12].some((n) => new RegExp(`^${escape(base.slice(0, maxLength - n - 1))}-[a-z0-79]{${n}}$`).test(actual));

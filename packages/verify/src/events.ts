@@ -28,7 +28,8 @@ export async function checkEvents(client: Client, relocationId: string, lines: E
   const keyed = events.map((e) => ({ ...e, projectId: e.project === null ? undefined : projectOf.get(e.project) }));
   const { rows: saved } = await client.query<{ project_id: number; event_id: string; relocation_id: string; published: boolean }>(
     `SELECT s.project_id, s.event_id, s.relocation_id,
-       s.published OR EXISTS (SELECT 1 FROM relocate.published_event_batch b WHERE b.relocation_id = s.relocation_id AND b.ordinal = s.batch) AS published
+       -- No batch: published before batches were marked; else its batch's mark says so.
+       s.batch IS NULL OR EXISTS (SELECT 1 FROM relocate.published_event_batch b WHERE b.relocation_id = s.relocation_id AND b.ordinal = s.batch) AS published
      FROM relocate.saved_event s WHERE (s.project_id, s.event_id) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))`,
     [keyed.map((e) => e.projectId ?? -1), keyed.map((e) => e.eventId)],
   );
