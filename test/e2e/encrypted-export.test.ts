@@ -38,4 +38,8 @@ test('relocate encrypt writes a tarball that import --decrypt-with relocates', a
   const summary = run.result as RelocationSummary;
   assert.equal(summary.status, 'success');
   assert.deepEqual(summary.models['sentry.user'], { inserted: 3, existing: 0, overwritten: 0 });
+  // What was decrypted is what was encrypted: the relocation verifies against the plain export.
+  const verified = await runCli(['verify', summary.relocationId, '--export', fixture, '--json'], world.env);
+  assert.equal(verified.code, 0, verified.stdout.slice(-3000));
+  assert.deepEqual(verified.result, { ok: true, checked: 34, mismatches: [] });
 });

@@ -62,6 +62,12 @@ test('the CLI hands the relocation to the five running services and reports succ
   assert.equal(inserted, records.length);
 });
 
+test('relocate verify finds every record, field and event of the files in the database', async () => {
+  const run = await runCli(['verify', relocationId, '--export', fixture, '--events', eventsFile, '--json'], world.env);
+  assert.equal(run.code, 0, run.stdout.slice(-3000));
+  assert.deepEqual(run.result, { ok: true, checked: records.length + eventIds.length, mismatches: [] });
+});
+
 test('each table holds exactly the fixture rows', async () => {
   for (const [table, n] of expectedRows) {
     const existing = table === 'sentry_organization' ? 1 : 0;

@@ -9,6 +9,7 @@ import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/
 import { rowCount } from '../harness/digest.ts';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { sentryFixturesDir } from '../harness/fixtures.ts';
+import { assertVerified } from '../harness/verify.ts';
 
 /** Sentry's per-model rules beyond the collision rules: LostPasswordHash, user IPs and options, monitors, saved searches, dangling references. */
 
@@ -25,6 +26,8 @@ const defaults: ImportOptions = { scope: 'ORGANIZATION', mergeUsers: false, over
 
 async function relocate(file: string, options: Partial<ImportOptions> = {}): Promise<RelocationSummary> {
   const { summary } = await runImport(world.connections, { relocationId: `rules-${++counter}`, exportPath: file, options: { ...defaults, ...options } }, { timeoutMs: 60_000 });
+  // Every relocation that succeeds must also pass verify, the oracle of the fidelity tests.
+  if (summary.status === 'success') await assertVerified(world.connections.pool, summary.relocationId, file);
   return summary;
 }
 
