@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { stageNames } from '@relocate/codec';
 import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
@@ -44,10 +45,12 @@ test('a clean relocation verifies: every record, field, reference and event', as
   assert.equal(r.checked, 34 + 12, 'the 34 records and 12 events of the files');
 });
 
-test('a changed field, a deleted row and a lost event are each named by model, pk and field, and verify exits 1', async () => {
+test('a changed field, a key changed without a collision, a deleted row and a lost event are each named by model, pk and field, and verify exits 1', async () => {
   const pool = world.connections.pool;
   await pool.query(`UPDATE sentry_project SET name = 'Tampered' WHERE id = $1`, [await newPk('sentry.project', 1)]);
   await pool.query('DELETE FROM sentry_projectoptions WHERE id = $1', [await newPk('sentry.projectoption', 3)]);
+  // A new key where nothing collided is no regenerated secret.
+  await pool.query(`UPDATE sentry_projectkey SET public_key = md5('tampered') WHERE id = $1`, [await newPk('sentry.projectkey', 1)]);
   // And the first event of the file lost from the saved events.
   await pool.query(`DELETE FROM relocate.saved_event WHERE relocation_id = $1 AND event_id = 'db5b5fab8f4d3e27dda1494c73cf256d'`, [relocationId]);
   const run = await runCli(['verify', relocationId, '--export', fixture, '--events', eventsFile, '--json'], world.env);
@@ -56,6 +59,7 @@ test('a changed field, a deleted row and a lost event are each named by model, p
   assert.equal(result.ok, false);
   assert.deepEqual(result.mismatches.map((m) => [m.model, m.pk, m.field, m.expected, m.actual]), [
     ['sentry.project', 1, 'name', 'Internal', 'Tampered'],
+    ['sentry.projectkey', 1, 'public_key', 'c1373be35a7944808c8bcfede8097df1', createHash('md5').update('tampered').digest('hex')],
     ['sentry.projectoption', 3, 'id', await newPk('sentry.projectoption', 3), null],
     ['event', 1, null, 'event db5b5fab8f4d3e27dda1494c73cf256d saved', null],
     ['event', null, 'count', 12, 11],

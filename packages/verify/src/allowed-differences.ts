@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ImportScope } from '@relocate/codec';
 import { organizationSlugTarget, reservedOrganizationSlugs } from '@relocate/domain';
 
@@ -22,6 +23,8 @@ export interface FieldCheck {
   organization?: { finalSlug: string | undefined; hiddenStatus: number | undefined };
   /** A finding names this record's field (a deleted field, a field with no column). */
   namedByFinding: boolean;
+  /** For a field in `regenerable`: the export's value that forces a new one is empty or held by another row of the table. */
+  collided?: boolean;
 }
 
 /**
@@ -48,16 +51,32 @@ const suffixed = (base: string, actual: unknown, maxLength: number): boolean =>
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const privilegedScope = (scope: ImportScope): boolean => scope === 'CONFIG' || scope === 'GLOBAL';
 
-/** Secrets that collide with the target (or are empty) are minted again, in their own shape. */
-const secretShapes: Record<string, Record<string, RegExp>> = {
-  'sentry.projectkey': { public_key: /^[0-9a-f]{32}$/, secret_key: /^[0-9a-f]{32}$/ },
+/** Where the export's value, if another row of the table holds it (or it is empty), forces a new value. */
+export interface CollisionSource { column: string; value?: (record: Record<string, unknown>) => unknown }
+/** A secret the import mints again when it collides: the shape of the new value (null: dropped) and what collides. */
+interface Regenerable { shape: RegExp | null; collides: CollisionSource[] }
+
+const own = (column: string): CollisionSource[] => [{ column }];
+const sha256 = (v: unknown): string | null => (v == null ? null : createHash('sha256').update(String(v)).digest('hex'));
+const hex32 = /^[0-9a-f]{32}$/;
+const hex64 = /^[0-9a-f]{64}$/;
+/** An API token is minted again when its token, its token's hash or its refresh token is taken; the rest follows. */
+const apiTokenSources: CollisionSource[] = [{ column: 'token' }, { column: 'hashed_token', value: (r) => sha256(r.token) }, { column: 'refresh_token' }];
+const apiApplicationSources = own('client_id');
+const orgAuthTokenSources = own('token_hashed');
+
+/** The import's collision rules (packages/model-writer/src/rules/secrets.ts, monitors.ts, organizations.ts), field by field. */
+export const regenerable: Readonly<Record<string, Readonly<Record<string, Regenerable>>>> = {
+  'sentry.projectkey': { public_key: { shape: hex32, collides: own('public_key') }, secret_key: { shape: hex32, collides: own('secret_key') } },
   'sentry.apitoken': {
-    token: /^(sntry[a-z]_)?[0-9a-f]{64}$/, hashed_token: /^[0-9a-f]{64}$/, refresh_token: /^[0-9a-f]{64}$/,
-    hashed_refresh_token: /^[0-9a-f]{64}$/, token_last_characters: /^.{4}$/, expires_at: /^\d{4}-\d\d-\d\dT/,
+    token: { shape: /^(sntry[a-z]_)?[0-9a-f]{64}$/, collides: apiTokenSources }, hashed_token: { shape: hex64, collides: apiTokenSources },
+    refresh_token: { shape: hex64, collides: apiTokenSources }, hashed_refresh_token: { shape: hex64, collides: apiTokenSources },
+    token_last_characters: { shape: /^.{4}$/, collides: apiTokenSources }, expires_at: { shape: /^\d{4}-\d\d-\d\dT/, collides: apiTokenSources },
   },
-  'sentry.apiapplication': { client_id: /^[0-9a-f]{64}$/, client_secret: /^[0-9a-f]{64}$/ },
-  'sentry.orgauthtoken': { token_hashed: /^[0-9a-f]{64}$/, token_last_characters: /^.{4}$/ },
-  'sentry.monitor': { guid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/ },
+  'sentry.apiapplication': { client_id: { shape: hex64, collides: apiApplicationSources }, client_secret: { shape: hex64, collides: apiApplicationSources } },
+  'sentry.orgauthtoken': { token_hashed: { shape: hex64, collides: orgAuthTokenSources }, token_last_characters: { shape: /^.{4}$/, collides: orgAuthTokenSources } },
+  'sentry.monitor': { guid: { shape: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, collides: own('guid') } },
+  'sentry.organizationmember': { token: { shape: null, collides: own('token') } },
 };
 
 /** Every difference between an export and what the import writes that verify allows, and nothing else. */
@@ -127,15 +146,15 @@ export const allowedDifferences: readonly AllowedDifference[] = [
   },
   {
     name: 'SecretRegenerated',
-    why: 'a key, token or secret that is empty or collides with one in the target is minted again in its own shape, and the existing one is untouched (Sentry: SecretHexComparator, HashObfuscatingComparator; ProjectKey, ApiToken, OrgAuthToken write_relocation_import)',
-    applies: (c) => secretShapes[c.model]?.[c.field] !== undefined,
-    accepts: (c) => isString(c.actual) && (secretShapes[c.model]?.[c.field] as RegExp).test(c.actual),
+    why: 'a key, token or secret that is empty or that another row of the target already holds is minted again in its own shape, and the other row is untouched (Sentry: SecretHexComparator, HashObfuscatingComparator; ProjectKey, ApiToken, OrgAuthToken write_relocation_import)',
+    applies: (c) => regenerable[c.model]?.[c.field]?.shape != null,
+    accepts: (c) => c.collided === true && isString(c.actual) && (regenerable[c.model]?.[c.field]?.shape as RegExp).test(c.actual),
   },
   {
     name: 'InviteTokenDropped',
-    why: "a member's invite token that collides with one in the target is dropped from the imported member",
-    applies: fieldsOf({ 'sentry.organizationmember': ['token'] }),
-    accepts: (c) => c.actual === null,
+    why: "a member's invite token that another member of the target already holds is dropped from the imported member",
+    applies: (c) => regenerable[c.model]?.[c.field]?.shape === null,
+    accepts: (c) => c.collided === true && c.actual === null,
   },
   {
     name: 'GeoIpCleared',

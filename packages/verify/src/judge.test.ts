@@ -43,9 +43,11 @@ test('an organization is hidden only while its relocation runs, and keeps its re
   assert.ok(!ok(check({ ...slug, actual: 'acme-inc-q4', organization: { finalSlug: 'acme-inc-zz', hiddenStatus: undefined } })), 'the slug must be the one reserved');
 });
 
-test('a regenerated secret must have its shape; a dropped field must be named by a finding', () => {
-  assert.ok(ok(check({ model: 'sentry.projectkey', field: 'public_key', expected: 'a'.repeat(32), actual: 'b'.repeat(32) })));
-  assert.ok(!ok(check({ model: 'sentry.projectkey', field: 'public_key', expected: 'a'.repeat(32), actual: 'short' })));
+test('a secret is regenerated only when it collided, in its shape; a dropped field must be named by a finding', () => {
+  const key = { model: 'sentry.projectkey', field: 'public_key', expected: 'a'.repeat(32) };
+  assert.ok(ok(check({ ...key, actual: 'b'.repeat(32), collided: true })));
+  assert.ok(!ok(check({ ...key, actual: 'b'.repeat(32), collided: false })), 'a key that collided with nothing must be kept');
+  assert.ok(!ok(check({ ...key, actual: 'short', collided: true })));
   const dropped = { model: 'sentry.team', field: 'actor', expected: 1, actual: undefined, columnType: undefined };
   assert.ok(ok(check({ ...dropped, namedByFinding: true })));
   assert.ok(!ok(check({ ...dropped, namedByFinding: false })));

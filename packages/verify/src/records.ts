@@ -3,7 +3,7 @@ import { type Client, ident, joinSql, sql } from '@relocate/database';
 import { columnOf, type ModelGraph, type ModelRelations, PrimaryKeyMap } from '@relocate/domain';
 import { deletedFields, TableColumns } from '@relocate/model-writer';
 import type { ExportRecord } from '@relocate/reader';
-import { allowedDifferences, type FieldCheck } from './allowed-differences.ts';
+import { allowedDifferences, type CollisionSource, type FieldCheck, regenerable } from './allowed-differences.ts';
 import type { Mismatches } from './mismatch.ts';
 import { sameValue } from './values.ts';
 
@@ -64,6 +64,7 @@ export class RecordChecker {
     const compared = written.filter((w) => w.kind !== 'EXISTING');
     const targets = await this.mapEntries(this.foreignKeyTargets(relations, compared.map((w) => w.record)));
     const organizations = model === 'sentry.organization' ? await this.organizations(written.map((w) => w.newPk)) : new Map<number, NonNullable<FieldCheck['organization']>>();
+    const collided = await this.collisions(relations.tableName, model, compared);
     for (const w of written) {
       const row = rows.get(w.newPk);
       if (!row) {
@@ -72,14 +73,14 @@ export class RecordChecker {
       }
       // An EXISTING record keeps the target's row (ExistingRowKept): only the row's existence is checked.
       if (w.kind === 'EXISTING') continue;
-      this.compareFields(relations, columns as Map<string, { type: string }>, w.record, row, named, targets, organizations.get(w.newPk));
+      this.compareFields(relations, columns as Map<string, { type: string }>, w.record, row, named, targets, organizations.get(w.newPk), collided);
     }
     await this.checkReferences(relations, compared.map((w) => ({ pk: w.record.pk, row: rows.get(w.newPk) })));
   }
 
   private compareFields(
     relations: ModelRelations, columns: Map<string, { type: string }>, record: ExportRecord, row: Record<string, unknown>,
-    named: Map<string, Set<string>>, targets: PrimaryKeyMap, organization: FieldCheck['organization'],
+    named: Map<string, Set<string>>, targets: PrimaryKeyMap, organization: FieldCheck['organization'], collided: (pk: number, field: string) => boolean,
   ): void {
     const model = relations.model;
     const deleted = deletedFields.get(model);
@@ -102,6 +103,7 @@ export class RecordChecker {
         namedByFinding: named.get(String(record.pk))?.has(field) ?? false,
         ...(fk && typeof expected === 'number' ? { foreignKey: { model: fk.model, mapped: targets.getPk(fk.model, expected) } } : {}),
         ...(organization ? { organization } : {}),
+        ...(regenerable[model]?.[field] ? { collided: collided(record.pk, field) } : {}),
       };
       const verdict = judge(check);
       if (verdict) this.out.add({ model, pk: record.pk, field, expected: verdict.expected, actual: actual ?? null, reason: verdict.reason });
@@ -129,6 +131,35 @@ export class RecordChecker {
         if (!present.has(r.id)) this.out.add({ model: relations.model, pk: r.pk, field: r.column, expected: `a row of ${table}`, actual: r.id, reason: `refers to ${table} id ${r.id}, which does not exist` });
       }
     }
+  }
+
+  /**
+   * For the fields the import mints again on a collision: whether the export's value was empty or another row of
+   * the table holds it, so a new value is what the rule demands. One lookup by key per colliding column.
+   */
+  private async collisions(table: string, model: string, written: Array<{ record: ExportRecord; newPk: number }>): Promise<(pk: number, field: string) => boolean> {
+    const fields = regenerable[model];
+    if (!fields || written.length === 0) return () => false;
+    const valueOf = (source: CollisionSource, record: ExportRecord): unknown => (source.value ? source.value(record.fields) : record.fields[source.column]);
+    const sources = new Map<string, CollisionSource>();
+    for (const f of Object.values(fields)) for (const source of f.collides) sources.set(source.column, source);
+    const holders = new Map<string, Map<string, number[]>>();
+    for (const [column, source] of sources) {
+      const values = [...new Set(written.map((w) => valueOf(source, w.record)).filter((v) => v != null && v !== '').map(String))];
+      if (values.length === 0) continue;
+      const { rows } = await this.client.query<{ id: number; v: string }>(sql`SELECT id, ${ident(column)} AS v FROM ${ident(table)} WHERE ${ident(column)} = ANY($1::text[])`.text, [values]);
+      const byValue = new Map<string, number[]>();
+      for (const r of rows) (byValue.get(r.v) ?? byValue.set(r.v, []).get(r.v))?.push(r.id);
+      holders.set(column, byValue);
+    }
+    const byPk = new Map(written.map((w) => [w.record.pk, w]));
+    return (pk, field) => {
+      const w = byPk.get(pk);
+      return w !== undefined && (fields[field]?.collides ?? []).some((source) => {
+        const v = valueOf(source, w.record);
+        return v == null || v === '' || (holders.get(source.column)?.get(String(v)) ?? []).some((id) => id !== w.newPk);
+      });
+    };
   }
 
   private foreignKeyTargets(relations: ModelRelations, records: ExportRecord[]): Array<[string, number[]]> {
