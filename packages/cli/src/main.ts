@@ -289,7 +289,7 @@ program
     }, c.log);
   });
 
-addVerifyCommand(program, connected);
+addVerifyCommand(program);
 
 const stack = program.command('stack').description('the native local stack: Kafka, Apicurio Registry, PostgreSQL');
 stack.command('up').description('start what is not running and wait until every part answers').action(async () => {

@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
+import { loadConfig } from '@relocate/config';
+import { createPool } from '@relocate/database';
 import { ModelGraph } from '@relocate/domain';
-import { type Connections, disconnect } from '@relocate/pipeline';
 import { type Mismatch, verifyRelocation, type VerifyResult } from '@relocate/verify';
 
-/** `relocate verify`: audits a relocation against its export, field by field; exits 1 on any mismatch. */
-export function addVerifyCommand(program: Command, connected: (quiet: boolean) => Promise<Connections>): void {
+/**
+ * `relocate verify`: audits a relocation against its export, field by field; exits 1 on any mismatch. It reads
+ * only PostgreSQL and the files, so it needs neither Kafka nor the registry, and writes nothing.
+ */
+export function addVerifyCommand(program: Command): void {
   program
     .command('verify')
     .description("audit a relocation against its export: every record accounted for, every field as the import's rules allow, every event saved once")
@@ -13,13 +17,13 @@ export function addVerifyCommand(program: Command, connected: (quiet: boolean) =
     .option('--events <events.ndjson>', 'the events file it imported')
     .option('--json', 'print the result as one JSON object on the last line of stdout', false)
     .action(async (relocationId: string, o: { export: string; events?: string; json: boolean }) => {
-      const c = await connected(o.json);
+      const pool = createPool(loadConfig(), 1);
       try {
-        const result = await verifyRelocation(c.pool, ModelGraph.load(), { relocationId, exportPath: o.export, eventsPath: o.events });
+        const result = await verifyRelocation(pool, ModelGraph.load(), { relocationId, exportPath: o.export, eventsPath: o.events });
         printVerification(relocationId, result, o.json);
         process.exitCode = result.ok ? 0 : 1;
       } finally {
-        await disconnect(c);
+        await pool.end();
       }
     });
 }
