@@ -4,13 +4,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RelocationSummary } from '@relocate/database';
 import { disconnect } from '@relocate/pipeline';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { runCli } from '../harness/processes.ts';
+import { sentryFixture } from '../harness/fixtures.ts';
 
-const fixture = fileURLToPath(new URL('../../../shared/fixtures/sentry/fresh-install.json', import.meta.url));
+const fixture = sentryFixture('fresh-install.json');
 const dir = mkdtempSync(path.join(tmpdir(), 'relocate-encrypted-'));
 const file = (name: string): string => path.join(dir, name);
 let world: TestEnvironment;
@@ -38,4 +38,8 @@ test('relocate encrypt writes a tarball that import --decrypt-with relocates', a
   const summary = run.result as RelocationSummary;
   assert.equal(summary.status, 'success');
   assert.deepEqual(summary.models['sentry.user'], { inserted: 3, existing: 0, overwritten: 0 });
+  // What was decrypted is what was encrypted: the relocation verifies against the plain export.
+  const verified = await runCli(['verify', summary.relocationId, '--export', fixture, '--json'], world.env);
+  assert.equal(verified.code, 0, verified.stdout.slice(-3000));
+  assert.deepEqual(verified.result, { ok: true, checked: 34, mismatches: [] });
 });

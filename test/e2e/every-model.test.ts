@@ -9,6 +9,7 @@ import { columnOf, ModelGraph } from '@relocate/domain';
 import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { exportOfEveryModel } from '../harness/every-model.ts';
+import { assertVerified } from '../harness/verify.ts';
 
 const graph = ModelGraph.load();
 const relocatable = graph.names().filter((n) => graph.get(n)?.scopes.some((s) => s !== 'Excluded'));
@@ -16,12 +17,13 @@ const relocatable = graph.names().filter((n) => graph.get(n)?.scopes.some((s) =>
 let world: TestEnvironment;
 let hosted: HostedStages;
 let summary: RelocationSummary;
+let file: string;
 const { records, unreachable } = exportOfEveryModel();
 
 before(async () => {
   world = await testEnvironment('every_model');
   hosted = await hostStages(world.connections, [...stageNames]);
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'relocate-every-')), 'export.json');
+  file = path.join(mkdtempSync(path.join(tmpdir(), 'relocate-every-')), 'export.json');
   writeFileSync(file, JSON.stringify(records));
   ({ summary } = await runImport(world.connections, { relocationId: 'every-model', exportPath: file, options: {
     scope: 'GLOBAL', mergeUsers: false, overwriteConfigs: false, hideOrganizations: true, filterOrgSlugs: null, filterUsernames: null,
@@ -38,6 +40,10 @@ test('a record of every relocatable model is written in global scope', () => {
   assert.deepEqual(unreachable, ['workflow_engine.workflowgroupstatus'], 'only a model whose parent is never relocated is left out');
   assert.equal(records.length, relocatable.length - 1);
   for (const r of records) assert.deepEqual(summary.models[r.model], { inserted: 1, existing: 0, overwritten: 0 }, r.model);
+});
+
+test('verify finds every field of every model as the export has it, or as an allowed difference', async () => {
+  await assertVerified(world.connections.pool, 'every-model', file);
 });
 
 test("each written row's foreign keys point at its parents' new pks", async () => {

@@ -10,8 +10,9 @@ import { digestTables, rowCount } from '../harness/digest.ts';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { runCli, type Service, startService, stopService, waitForStages } from '../harness/processes.ts';
 import { readTopic } from '../harness/topics.ts';
+import { sentryFixture } from '../harness/fixtures.ts';
 
-const fixture = fileURLToPath(new URL('../../../shared/fixtures/sentry/fresh-install.json', import.meta.url));
+const fixture = sentryFixture('fresh-install.json');
 const eventsFile = fileURLToPath(new URL('../fixtures/fresh-install-events.ndjson', import.meta.url));
 const eventIds = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { event_id: string }).event_id).sort();
 const records = JSON.parse(readFileSync(fixture, 'utf8')) as Array<{ model: string }>;
@@ -59,6 +60,12 @@ test('the CLI hands the relocation to the five running services and reports succ
   assert.equal(first.events, eventIds.length);
   const inserted = Object.values(first.models).reduce((n, m) => n + m.inserted, 0);
   assert.equal(inserted, records.length);
+});
+
+test('relocate verify finds every record, field and event of the files in the database', async () => {
+  const run = await runCli(['verify', relocationId, '--export', fixture, '--events', eventsFile, '--json'], world.env);
+  assert.equal(run.code, 0, run.stdout.slice(-3000));
+  assert.deepEqual(run.result, { ok: true, checked: records.length + eventIds.length, mismatches: [] });
 });
 
 test('each table holds exactly the fixture rows', async () => {

@@ -3,17 +3,18 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stageNames, type ImportOptions } from '@relocate/codec';
 import type { RelocationSummary } from '@relocate/database';
 import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
 import { rowCount } from '../harness/digest.ts';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
+import { sentryFixturesDir } from '../harness/fixtures.ts';
+import { assertVerified } from '../harness/verify.ts';
 
 /** Sentry's per-model rules beyond the collision rules: LostPasswordHash, user IPs and options, monitors, saved searches, dangling references. */
 
 type ExportRecord = { model: string; pk: number; fields: Record<string, unknown> };
-const fixturesDir = fileURLToPath(new URL('../../../shared/fixtures/sentry/', import.meta.url));
+const fixturesDir = sentryFixturesDir;
 const fixture = (name: string): string => path.join(fixturesDir, name);
 const records = (name: string): ExportRecord[] => JSON.parse(readFileSync(fixture(name), 'utf8')) as ExportRecord[];
 const scratch = mkdtempSync(path.join(tmpdir(), 'relocate-rules-'));
@@ -25,6 +26,8 @@ const defaults: ImportOptions = { scope: 'ORGANIZATION', mergeUsers: false, over
 
 async function relocate(file: string, options: Partial<ImportOptions> = {}): Promise<RelocationSummary> {
   const { summary } = await runImport(world.connections, { relocationId: `rules-${++counter}`, exportPath: file, options: { ...defaults, ...options } }, { timeoutMs: 60_000 });
+  // Every relocation that succeeds must also pass verify, the oracle of the fidelity tests.
+  if (summary.status === 'success') await assertVerified(world.connections.pool, summary.relocationId, file);
   return summary;
 }
 

@@ -1,14 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { stageNames, type ImportOptions } from '@relocate/codec';
 import type { RelocationSummary } from '@relocate/database';
 import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
+import { sentryFixture } from '../harness/fixtures.ts';
+import { assertVerified } from '../harness/verify.ts';
 
 // Sentry's sanitization by scope (tests/sentry/backup/test_imports.py, spec §9.1), on the fixture that holds every
 // privilege: staff, superuser, an admin permission, a role with its user link, an authenticator and an IP.
-const fixture = fileURLToPath(new URL('../../../shared/fixtures/sentry/user-with-maximum-privileges.json', import.meta.url));
+const fixture = sentryFixture('user-with-maximum-privileges.json');
 const importedHash = 'pbkdf2_sha256$150000$iEvdIknqYjTr$+QsGn0tfIJ1FZLxQI37mVU1gL2KbL/wqjMtG/dFhsMA=';
 const importedValidationHash = 'mCnWesSVvYQcq7qXQ36AZHwosAd6cghE';
 let world: TestEnvironment;
@@ -31,6 +32,7 @@ async function relocate(scope: ImportOptions['scope']): Promise<RelocationSummar
     options: { scope, mergeUsers: false, overwriteConfigs: false, hideOrganizations: true, filterOrgSlugs: null, filterUsernames: null },
   }, { timeoutMs: 60_000 });
   assert.equal(summary.status, 'success', JSON.stringify(summary.findings));
+  await assertVerified(world.connections.pool, summary.relocationId, fixture);
   return summary;
 }
 

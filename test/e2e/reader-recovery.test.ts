@@ -1,11 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { stageNames } from '@relocate/codec';
 import { disconnect, hostStages, type HostedStages, runImport } from '@relocate/pipeline';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
+import { sentryFixture } from '../harness/fixtures.ts';
+import { assertVerified } from '../harness/verify.ts';
 
-const fixture = fileURLToPath(new URL('../../../shared/fixtures/sentry/fresh-install.json', import.meta.url));
+const fixture = sentryFixture('fresh-install.json');
 const heal = 'DROP TRIGGER IF EXISTS refuse_reader_findings ON relocate.finding';
 let world: TestEnvironment;
 let hosted: HostedStages;
@@ -46,4 +47,5 @@ test('the reader reads a relocation again from its first chunk after the databas
   assert.deepEqual(summary.models['sentry.user'], { inserted: 2, existing: 0, overwritten: 0 });
   assert.deepEqual(summary.models['sentry.organizationmember'], { inserted: 3, existing: 0, overwritten: 0 });
   assert.ok(summary.findings.some((f) => f.kind === 'FilteredOut' && f.model === 'sentry.user' && f.pk === 3));
+  await assertVerified(pool, 'reader-recovery', fixture);
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { columnOf, ModelGraph } from '@relocate/domain';
+import { sentryFixturesDir } from './fixtures.ts';
 
 const graph = ModelGraph.load();
-const fixturesDir = fileURLToPath(new URL('../../../shared/fixtures/sentry/', import.meta.url));
+const fixturesDir = sentryFixturesDir;
 const relocatable = graph.names().filter((n) => graph.get(n)?.scopes.some((s) => s !== 'Excluded'));
 
 /**

@@ -18,6 +18,7 @@ import { printSummary } from './output.ts';
 import { planCommand } from './plan-command.ts';
 import { StageProgressBars } from './progress-bars.ts';
 import { printRelocationList, printRelocationRecord } from './status-output.ts';
+import { addVerifyCommand } from './verify-command.ts';
 
 const program = new Command('relocate').description('Import Sentry relocation exports into PostgreSQL through a Kafka pipeline');
 
@@ -267,6 +268,7 @@ program
   });
 
 planCommand(program, usesDefaultStack);
+addVerifyCommand(program);
 
 const stack = program.command('stack').description('the native local stack: Kafka, Apicurio Registry, PostgreSQL');
 stack.command('up').description('start what is not running and wait until every part answers').action(async () => {

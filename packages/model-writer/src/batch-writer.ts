@@ -38,7 +38,7 @@ export class BatchWriter {
       for (const r of batch.records) warnings.push({ kind, model: batch.model, pk: r.pk, field: null, reason });
       return { entries: [], warnings, replayed: false, rows: [] };
     };
-    if (deletedModels.has(batch.model)) return { entries: [], warnings, replayed: false, rows: [] };
+    if (deletedModels.has(batch.model)) return skipAll('DeletedModel', `${batch.model} was deleted from Sentry; an export of an earlier release carries it, and nothing holds it now`);
     const relations = this.graph.get(batch.model);
     if (!relations) return skipAll('UnknownModel', `${batch.model} is not a Sentry model this importer knows`);
     if (relations.scopes.every((s) => s === 'Excluded')) return skipAll('ExcludedModel', `${batch.model} is never relocated (scope Excluded)`);
@@ -50,7 +50,6 @@ export class BatchWriter {
     const rule = modelRules.get(batch.model);
     const rows: Row[] = [];
     const admitted = admittedScopes[options.scope];
-    const unknownFields = new Set<string>();
 
     const ctx: RuleContext = { client, relocationId, options, pkMap, site: this.site, table: relations.tableName, warn: (w: Warning) => warnings.push(w) };
     const droppedEarlier = await this.droppedTargets(client, relocationId, relations, sources, pkMap, rule?.nullWhenUnmapped);
@@ -61,15 +60,12 @@ export class BatchWriter {
         continue;
       }
       const row: Row = { oldPk: record.pk, source, values: {}, decision: { kind: 'INSERTED' }, slug: null };
-      if (!mapFields(relations, row, pkMap, columns, unknownFields, warnings, droppedEarlier, options.dropDangling === true, rule?.nullWhenUnmapped)) continue;
+      if (!mapFields(relations, row, pkMap, columns, warnings, droppedEarlier, options.dropDangling === true, rule?.nullWhenUnmapped)) continue;
       if (rule?.normalize && !(await rule.normalize(row, ctx))) continue;
       checkColumns(batch.model, row, columns);
       rows.push(row);
     }
     await rule?.resolveCollisions?.(rows, ctx);
-    for (const field of unknownFields) {
-      warnings.push({ kind: 'UnknownField', model: batch.model, pk: null, field, reason: `field ${field} has no column in ${relations.tableName}; ignored` });
-    }
 
     const entries = await this.persist(client, relations.tableName, columns, rows, batch.model, rule, ctx);
     if (entries.length > 0) await this.recordChunk(client, relocationId, batch, rows, entries);
@@ -196,17 +192,22 @@ export class BatchWriter {
 
 /** Fields to columns, foreign keys through the PrimaryKeyMap. False when the row must be dropped. */
 function mapFields(
-  relations: ModelRelations, row: Row, pkMap: PrimaryKeyMap, columns: Map<string, Column>, unknownFields: Set<string>,
+  relations: ModelRelations, row: Row, pkMap: PrimaryKeyMap, columns: Map<string, Column>,
   warnings: Warning[], droppedEarlier: ReadonlySet<string>, dropDangling: boolean, nullWhenUnmapped?: ReadonlySet<string>,
 ): boolean {
   const dropped = deletedFields.get(relations.model);
+  const model = relations.model;
   for (const [field, value] of Object.entries(row.source)) {
-    if (dropped?.has(field)) continue;
+    if (dropped?.has(field)) {
+      // An empty deleted field loses nothing; one with a value is named, as every dropped value is.
+      if (value != null) warnings.push({ kind: 'DeletedField', model, pk: row.oldPk, field, reason: `field ${field} was deleted from Sentry; its value is dropped` });
+      continue;
+    }
     const fk = relations.foreignKeys.get(field);
     if (!fk) {
       if (field !== 'id' && columns.has(field)) row.values[field] = value;
       else if (columns.has(catchAll)) ((row.values[catchAll] ??= {}) as Record<string, unknown>)[field] = value;
-      else unknownFields.add(field);
+      else warnings.push({ kind: 'UnknownField', model, pk: row.oldPk, field, reason: `field ${field} has no column in ${relations.tableName}; ignored` });
       continue;
     }
     const column = columnOf(field);

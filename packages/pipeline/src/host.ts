@@ -42,7 +42,7 @@ export async function connect(config: Config, log: Logger = createLogger('reloca
 export function stageDefinition(stage: StageName, c: Connections, graph: ModelGraph): StageDefinition<never> {
   const modelWriter = new BatchWriter(graph, { urlPrefix: c.config.sentryUrlPrefix });
   const defs = {
-    reader: () => readerStage({ pool: c.pool, topics: c.topics, batchRecords: c.config.batchRecords, batchBytes: c.config.batchBytes }),
+    reader: () => readerStage({ pool: c.pool, topics: c.topics, graph, batchRecords: c.config.batchRecords, batchBytes: c.config.batchBytes }),
     writer: () => writerStage({ pool: c.pool, topics: c.topics, graph, writer: modelWriter }),
     'slug-resolver': () => slugResolverStage({ pool: c.pool, topics: c.topics }),
     reservation: () => reservationStage({ pool: c.pool, topics: c.topics, writer: modelWriter }),

@@ -104,7 +104,7 @@ export async function planImport(deps: PlanDeps, input: PlanInput): Promise<Impo
     models,
     events,
     filtered: async (records) => note(filteredOutFindings(relocationId, records).map(({ relocationId: _, ...f }) => f)),
-  }, ExportFilter.of(input.options));
+  }, deps.graph, ExportFilter.of(input.options));
   try {
     for await (const chunk of createReadStream(input.exportPath)) await assembly.write(chunk as Buffer);
     await assembly.endExport();

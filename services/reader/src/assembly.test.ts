@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventBatch, ModelBatch } from '@relocate/codec';
+import { ModelGraph } from '@relocate/domain';
 import { RelocationAssembly } from './assembly.ts';
 import { ExportFilter } from './filters.ts';
 
@@ -12,7 +13,7 @@ test('with a filter, the export is spooled and read twice, and the events file a
     models: async (b) => void models.push(b),
     events: async (b) => void events.push(b),
     filtered: async (r) => void filtered.push(...r),
-  }, ExportFilter.of({ filterOrgSlugs: ['kept'], filterUsernames: null }));
+  }, ModelGraph.load(), ExportFilter.of({ filterOrgSlugs: ['kept'], filterUsernames: null }));
   const org = (pk: number, slug: string) => ({ model: 'sentry.organization', pk, fields: { slug } });
   await assembly.write(Buffer.from(JSON.stringify([org(1, 'kept'), org(2, 'left-out')])));
   await assembly.endExport();

@@ -6,12 +6,11 @@ import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { once } from 'node:events';
-import StreamJson from 'stream-json';
-import StreamArray from 'stream-json/streamers/StreamArray.js';
-import JsonlParser from 'stream-json/jsonl/Parser.js';
 import type { EventBatch, ModelBatch } from '@relocate/codec';
-import { BadInputError } from '@relocate/domain';
+import { BadInputError, type ModelGraph } from '@relocate/domain';
 import { type ExportRecord, ModelBatcher, validateRecord } from './batcher.ts';
+import { OutOfOrderRecords } from './deferral.ts';
+import { eventItems, exportItems, isInvalidLine as isInvalid } from './export-stream.ts';
 import type { ExportFilter } from './filters.ts';
 import { checkNesting, checkSize } from './limits.ts';
 import { Utf8Check } from './utf8.ts';
@@ -24,8 +23,6 @@ export interface AssemblySink {
   /** Records a filter kept out, reported before any batch that could depend on them. */
   filtered(records: Array<{ model: string; pk: number; reason: string }>): Promise<void>;
 }
-
-interface InvalidLine { invalid: string }
 
 /**
  * Reassembles one relocation's export (a JSON array) and events file (NDJSON) from ordered chunks, parsing
@@ -45,14 +42,17 @@ export class RelocationAssembly {
 
   private readonly limits: AssemblyLimits;
   private readonly sink: AssemblySink;
+  private readonly graph: ModelGraph;
+  private waiting: OutOfOrderRecords | undefined;
 
   private readonly filter: ExportFilter | undefined;
   /** With a filter the export is read twice, so it is spooled to a local file; the file goes when the part ends. */
   private readonly spool: { path: string; stream: WriteStream } | undefined;
 
-  constructor(limits: AssemblyLimits, sink: AssemblySink, filter?: ExportFilter) {
+  constructor(limits: AssemblyLimits, sink: AssemblySink, graph: ModelGraph, filter?: ExportFilter) {
     this.limits = limits;
     this.sink = sink;
+    this.graph = graph;
     this.filter = filter;
     this.batcher = new ModelBatcher(limits.batchRecords, limits.batchBytes);
     if (filter) {
@@ -60,7 +60,7 @@ export class RelocationAssembly {
       this.spool = { path: file, stream: createWriteStream(file) };
       this.done = Promise.resolve();
     } else {
-      this.done = this.consumeExport(this.exportItems(this.input));
+      this.done = this.consumeExport(exportItems(this.input));
     }
   }
 
@@ -82,10 +82,10 @@ export class RelocationAssembly {
         stream.end();
         await finished(stream);
         const filter = this.filter;
-        await this.consumeExport(this.exportItems(createReadStream(file)), (r) => void filter.observe(r));
+        await this.consumeExport(exportItems(createReadStream(file)), (r) => void filter.observe(r));
         this.throwIfFailed();
         filter.settle();
-        await this.consumeExport(this.exportItems(createReadStream(file)));
+        await this.consumeExport(exportItems(createReadStream(file)));
       } finally {
         await rm(file, { force: true });
       }
@@ -104,9 +104,7 @@ export class RelocationAssembly {
     this.nextSeq = 0;
     this.input = new PassThrough();
     this.utf8 = new Utf8Check('events file');
-    // errorIndicator (stream-json >= 1.8, missing from its types) turns a bad line into a value we report.
-    const parser = new JsonlParser({ errorIndicator: (err: Error): InvalidLine => ({ invalid: err.message }) } as JsonlParser.JsonlParserOptions);
-    this.done = this.consumeEvents(this.parse(this.input, parser));
+    this.done = this.consumeEvents(eventItems(this.input));
   }
 
   async endEvents(): Promise<void> {
@@ -120,35 +118,28 @@ export class RelocationAssembly {
   abandon(): void {
     this.abandoned = true;
     this.input.end();
+    void this.waiting?.dispose();
     if (this.spool) {
       this.spool.stream.destroy();
       void rm(this.spool.path, { force: true });
     }
   }
 
-  private exportItems(input: Readable): Readable {
-    // Packed values only: the assembler needs no per-character tokens of strings and numbers, and emitting both
-    // took half of the parse (stream-json's own advice for speed).
-    return this.parse(input, StreamJson.parser({ streamValues: false }), StreamArray.streamArray());
-  }
-
-  private parse(input: Readable, ...steps: NodeJS.ReadWriteStream[]): Readable {
-    let stream: NodeJS.ReadableStream = input;
-    for (const step of steps) {
-      const prev = stream;
-      stream = prev.pipe(step);
-      (step as unknown as Readable).on('error', (err: Error) => (stream as unknown as Readable).destroy(err));
-    }
-    return stream as unknown as Readable;
-  }
-
-  /** Parses the export; each record goes to `observe` (a filter's first pass) or, by default, into batches. */
+  /**
+   * Parses the export; each record goes to `observe` (a filter's first pass) or, by default, into batches. A record
+   * that refers to a model not yet handed on waits on disk and follows the rest in dependency order.
+   */
   private async consumeExport(items: Readable, observe?: (r: ExportRecord) => void): Promise<void> {
     const filtered: Array<{ model: string; pk: number; reason: string }> = [];
+    const waiting = observe ? undefined : (this.waiting = new OutOfOrderRecords(this.graph));
     const emit = (batch: ModelBatch): Promise<void> => sinking(async () => {
       if (filtered.length > 0) await this.sink.filtered(filtered.splice(0));
       await this.sink.models(batch);
     });
+    const admit = async (record: ExportRecord): Promise<void> => {
+      const full = this.batcher.add(record);
+      if (full) await emit(full);
+    };
     try {
       for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
         if (this.abandoned) return;
@@ -159,11 +150,19 @@ export class RelocationAssembly {
         }
         const reason = this.filter?.rejection(record);
         if (reason) {
+          waiting?.filteredOut(record);
           filtered.push({ model: record.model, pk: record.pk, reason });
           continue;
         }
-        const full = this.batcher.add(record);
-        if (full) await emit(full);
+        // A disk failure is no parse error: like Kafka's, it reads the export again.
+        if (waiting?.mustWait(record)) await sinking(() => waiting.defer(record));
+        else await admit(record);
+      }
+      if (waiting) {
+        for await (const record of waiting.drain()) {
+          if (this.abandoned) return;
+          await admit(record);
+        }
       }
       if (this.abandoned) return;
       const last = this.batcher.flush();
@@ -175,6 +174,8 @@ export class RelocationAssembly {
         reason: `the export is not a valid JSON array of records: ${(err as Error).message} (${this.batcher.records} records were read before it)`,
       });
       this.input.resume();
+    } finally {
+      await waiting?.dispose();
     }
   }
 
@@ -236,8 +237,4 @@ async function sinking(fn: () => Promise<void>): Promise<void> {
   } catch (err) {
     throw new SinkFailure(err);
   }
-}
-
-function isInvalid(v: unknown): v is InvalidLine {
-  return typeof v === 'object' && v !== null && 'invalid' in v && Object.keys(v).length === 1;
 }

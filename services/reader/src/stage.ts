@@ -1,11 +1,11 @@
 import type { ExportChunk, Topics } from '@relocate/codec';
 import { failRelocation, getRelocation, recordFindings, restartRelocation, startRelocation, type Pool } from '@relocate/database';
-import { BadInputError, describeFinding, type Finding } from '@relocate/domain';
+import { BadInputError, describeFinding, type Finding, type ModelGraph } from '@relocate/domain';
 import { type Output, pipelineOutput, ReadAgainError, type StageContext, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 import { RelocationAssembly } from './assembly.ts';
 import { ExportFilter, filteredOutFindings } from './filters.ts';
 
-export interface ReaderDeps { pool: Pool; topics: Topics; batchRecords: number; batchBytes: number }
+export interface ReaderDeps { pool: Pool; topics: Topics; graph: ModelGraph; batchRecords: number; batchBytes: number }
 
 const chunkError = (relocationId: string, reason: string): BadInputError =>
   new BadInputError({ kind: 'InvalidSubmission', model: null, pk: null, field: null, reason: `submission of ${relocationId}: ${reason}` });
@@ -29,7 +29,7 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
       models: (batch) => ctx.produce([pipeline(chunk.relocationId, { 'relocate.ModelBatch': batch })]),
       events: (batch) => ctx.produce([pipeline(chunk.relocationId, { 'relocate.EventBatch': batch })]),
       filtered: (records) => recordFindings(deps.pool, filteredOutFindings(chunk.relocationId, records)),
-    }, ExportFilter.of(chunk.options));
+    }, deps.graph, ExportFilter.of(chunk.options));
     assemblies.set(chunk.relocationId, { assembly, partition, submissionId: chunk.submissionId ?? null });
     return assembly;
   };

@@ -33,7 +33,7 @@ export const modelRules: ReadonlyMap<string, ModelRule> = new Map([
   ['sentry.monitor', monitor],
 ]);
 
-/** Sentry's deleted fields: dropped on read, never reported. */
+/** Sentry's deleted fields and models (its import shims): dropped, each value or record named in a finding. */
 export const deletedFields: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['sentry.team', new Set(['org_role', 'actor'])],
   ['sentry.rule', new Set(['owner'])],
