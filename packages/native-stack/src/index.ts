@@ -13,6 +13,7 @@ import {
   stopKafka,
 } from './kafka.ts';
 import { withStackLock } from './lock.ts';
+import { paths } from './paths.ts';
 import { DEFAULT_DATABASE_URL, dropDatabase, ensureDatabase, ensurePostgres, postgresVersion } from './postgres.ts';
 import { portAnswers, type Log } from './process.ts';
 import {
@@ -154,3 +155,6 @@ export async function stackStatus(): Promise<PartStatus[]> {
 
   return Promise.all([kafka(), registry(), postgres()]);
 }
+
+/** Where the stack's and the CLI's logs go (git-ignored). */
+export const logsDir: string = paths.logs;
