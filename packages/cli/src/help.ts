@@ -8,7 +8,7 @@ export function withHelp(cmd: Command, examples: string[], section: string): Com
   return cmd.addHelpText('after', [
     '',
     'Examples:',
-    ...examples.map((e) => `  $ ${e}`),
+    ...examples.map((e) => `  $ ${e.replace(/(^|\s)relocate /, '$1npx relocate ')}`),
     '',
     `More: ${readme}, section "${section}" (#${section.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')})`,
   ].join('\n'));

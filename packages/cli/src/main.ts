@@ -1,31 +1,6 @@
-import { Command } from 'commander';
-import { controlCommands } from './commands/control.ts';
-import { encryptCommand } from './commands/encrypt.ts';
-import { importCommand } from './commands/import.ts';
-import { runCommand } from './commands/run.ts';
-import { stackCommands } from './commands/stack.ts';
-import { statusCommand } from './commands/status.ts';
-import { watchCommands } from './commands/watch.ts';
-import { withHelp } from './help.ts';
+import { buildProgram } from './program.ts';
 
-// Each command is its own module; this file only assembles them.
-const program = new Command('relocate')
-  .description('Import Sentry relocation exports into PostgreSQL through a Kafka pipeline')
-  .option('--verbose', 'JSON logs on stderr, as a service logs (at a terminal they go to .run/logs/ otherwise)', false);
-withHelp(program, [
-  'relocate import examples/acme-export.json --events examples/acme-events.ndjson',
-  'relocate status',
-  'relocate import --help',
-], 'Using it');
-
-importCommand(program);
-encryptCommand(program);
-runCommand(program);
-statusCommand(program);
-controlCommands(program);
-watchCommands(program);
-stackCommands(program);
-
+const program = buildProgram();
 program.showHelpAfterError();
 try {
   await program.parseAsync(process.argv);
