@@ -43,7 +43,9 @@ export class StageProgressBars implements LineSink {
       upstreamOut = s.recordsOut;
       if (!entry) continue;
       entry.rate.add(at, value);
-      const perSecond = entry.rate.perSecond();
+      // A finished stage shows its average from its start to its finish (as recorded); a running one, its recent rate.
+      const span = s.startedAt && s.finishedAt ? (Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000 : 0;
+      const perSecond = done && span > 0 ? value / span : entry.rate.perSecond();
       entry.bar.setTotal(total);
       entry.bar.update(value, {
         stage: s.stage.padEnd(13),

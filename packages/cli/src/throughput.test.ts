@@ -41,5 +41,7 @@ test('durations, rates and sizes read as a person writes them', () => {
   assert.equal(formatDuration(3_720), '1h02m');
   assert.equal(formatRate(850, ' rec'), '850 rec/s');
   assert.equal(formatRate(12_345), '12.3k/s');
+  assert.equal(formatRate(2.46, ' rec'), '2.5 rec/s');
+  assert.equal(formatRate(0), '0/s');
   assert.equal(formatBytes(3_200_000), '3.2 MB');
 });

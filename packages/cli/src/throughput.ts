@@ -40,9 +40,9 @@ export function formatDuration(seconds: number | undefined): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** 1.2k/s, 850/s, 3.4M/s. */
+/** 2.5/s, 850/s, 12.3k/s, 3.4M/s. */
 export function formatRate(perSecond: number, unit = ''): string {
-  const scaled = perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(1)}M` : perSecond >= 1e4 ? `${(perSecond / 1e3).toFixed(1)}k` : perSecond.toFixed(0);
+  const scaled = perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(1)}M` : perSecond >= 1e4 ? `${(perSecond / 1e3).toFixed(1)}k` : perSecond.toFixed(perSecond < 10 && perSecond > 0 ? 1 : 0);
   return `${scaled}${unit}/s`;
 }
 
