@@ -17,8 +17,13 @@ export class Terminal {
   logFile: string | undefined;
   private sink: LineSink | undefined;
 
-  constructor(opts: { verbose: boolean; json?: boolean; logLevelFromEnv: boolean; isTTY?: boolean }) {
+  constructor(opts: { verbose: boolean; logLevelFromEnv: boolean; isTTY?: boolean }) {
     this.human = (opts.isTTY ?? process.stderr.isTTY === true) && !opts.verbose && !opts.logLevelFromEnv;
+  }
+
+  /** A stage host (`relocate run`) is a service: its JSON logs are for a collector, at a terminal too. */
+  static forService(): Terminal {
+    return new Terminal({ verbose: true, logLevelFromEnv: false });
   }
 
   /** One line for a person on stderr; above the bars while they show, so they are not scrolled away. */

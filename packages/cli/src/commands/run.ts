@@ -13,8 +13,7 @@ export function runCommand(program: Command): void {
     .action(async (stages: string[]) => {
       const unknown = stages.filter((s) => !(stageNames as readonly string[]).includes(s));
       if (unknown.length > 0) throw new InvalidArgumentError(`unknown stage ${unknown.join(', ')}; stages are ${stageNames.join(', ')}`);
-      // A stage host is a service: its JSON logs are for a collector, at a terminal too.
-      const c = await connected(new Terminal({ verbose: true, logLevelFromEnv: true }), 'run', false);
+      const c = await connected(Terminal.forService(), 'run', false);
       const hosted = await hostStages(c, stages.length > 0 ? (stages as StageName[]) : [...stageNames]);
       stopOnSignals(async () => {
         await hosted.stop();
