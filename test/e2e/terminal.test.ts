@@ -25,7 +25,10 @@ async function onTerminal(args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
   let raw = '';
   child.stdout.on('data', (d: Buffer) => (raw += d.toString()));
   child.stderr.on('data', (d: Buffer) => (raw += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // once() rejects when the child cannot start: say which program is missing and where it comes from.
+  const [code] = (await once(child, 'exit').catch((err: unknown) => {
+    throw new Error(`this test runs the CLI under util-linux's \`script\` (Debian's bsdutils package), which did not start: ${err instanceof Error ? err.message : String(err)}`);
+  })) as [number | null];
   // What a person reads: escape sequences (cursor moves, bar redraws) and carriage returns taken out.
   const screen = raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r\n/g, '\n').replace(/\r/g, '\n');
   return { code, screen };
@@ -40,7 +43,7 @@ test('at a terminal, import shows bars and the summary, no JSON line, and the JS
   const jsonLines = screen.split('\n').filter((l) => /\{"(level|time|msg)":/.test(l));
   assert.deepEqual(jsonLines, [], 'no JSON log line reaches the terminal');
   assert.match(screen, / reader\s+\[.*\] [\d.]+ kB\/[\d.]+ kB .*\/s ETA /, 'the reader\'s bar counts bytes, with a rate and the time left');
-  assert.match(screen, / event-saver\s+\[.*\] \d+\/\d+ \d+ rec\/s ETA \S+ done/);
+  assert.match(screen, / event-saver\s+\[.*\] \d+\/\d+ [\d.]+ rec\/s ETA \S+ done/);
   assert.match(screen, /relocation \S+: success\n\s+MODEL\s+INSERTED\s+EXISTING\s+OVERWRITTEN\n(?:.*\n)*\s+sentry\.organization\s+1\s+0\s+0\n/);
   assert.match(screen, /^ {2}1 organization kept its slug$/m);
   assert.match(screen, /^ {2}40 events saved$/m);
