@@ -7,13 +7,14 @@ import type { ImportOptions } from '@relocate/codec';
 import { startRelocation } from '@relocate/database';
 import { publishRelocationEvent } from '@relocate/operations';
 import { disconnect, submitRelocation } from '@relocate/pipeline';
+import { ensureChromium } from '../harness/chromium.ts';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { eventually } from '../harness/eventually.ts';
 import { type CliProcess, startCli } from '../harness/processes.ts';
 
 const example = (f: string): string => fileURLToPath(new URL(`../../examples/${f}`, import.meta.url));
 const options: ImportOptions = { scope: 'ORGANIZATION', mergeUsers: false, overwriteConfigs: false, hideOrganizations: true, filterOrgSlugs: null, filterUsernames: null };
-// Debian's chromium, driven headless; playwright-core brings no browser of its own.
+// Debian's chromium (the harness installs it when missing), driven headless; playwright-core brings no browser of its own.
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let world: TestEnvironment;
@@ -28,9 +29,10 @@ async function submitRunning(id: string): Promise<number> {
 }
 
 before(async () => {
+  const executablePath = await ensureChromium();
   world = await testEnvironment('dashboard');
   dashboard = startCli(['dashboard', '--port', '0', '--interval', '0.5'], world.env);
-  browser = await chromium.launch({ executablePath: process.env.RELOCATE_CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
+  browser = await chromium.launch({ executablePath, args: chromiumArgs });
 });
 
 // Whatever of the set-up started is stopped, so a browser that failed to launch fails the test instead of leaving

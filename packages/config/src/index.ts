@@ -38,7 +38,8 @@ const schema = z.object({
   RELOCATE_COMMIT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   RELOCATE_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   RELOCATE_FINDINGS_DIR: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  RELOCATE_LOG_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -77,6 +78,10 @@ export interface Config {
   /** Where `relocate import` writes each relocation's findings; default: <tmpdir>/relocate-findings. */
   findingsDir: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** LOG_LEVEL was set: a command at a terminal then logs JSON on stderr, as with --verbose. */
+  logLevelFromEnv: boolean;
+  /** Where a command at a terminal writes its JSON log; default: .run/logs/relocate-<relocation-id or command>.log. */
+  logFile: string | undefined;
   /** Sentry's system.url-prefix of the target installation; regenerated org auth tokens embed it. */
   sentryUrlPrefix: string;
 }
@@ -118,7 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     commitIntervalMs: e.RELOCATE_COMMIT_INTERVAL_MS,
     sessionTimeoutMs: e.RELOCATE_SESSION_TIMEOUT_MS,
     findingsDir: e.RELOCATE_FINDINGS_DIR,
-    logLevel: e.LOG_LEVEL,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    logLevelFromEnv: e.LOG_LEVEL !== undefined,
+    logFile: e.RELOCATE_LOG_FILE,
     sentryUrlPrefix: e.RELOCATE_SENTRY_URL_PREFIX,
     ...overrides,
   };

@@ -26,8 +26,12 @@ export interface RelocationSummary {
   models: Record<string, ModelCounts>;
   slugs: Record<string, string>;
   events: number;
+  /** Imported users: how many kept their username, those renamed on a collision (asked -> got), those merged. */
+  users?: UserOutcomes;
   findings: Array<Omit<Finding, 'relocationId'>>;
 }
+
+export interface UserOutcomes { kept: number; renamed: Record<string, string>; merged: string[] }
 
 export async function startRelocation(db: Queryable, id: string, options: ImportOptions): Promise<void> {
   await db.query('INSERT INTO relocate.relocation (id, options) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [id, options]);
@@ -113,6 +117,7 @@ export async function buildSummary(db: Queryable, id: string): Promise<Relocatio
     [id],
   );
   const { rows: eventRows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM relocate.saved_event WHERE relocation_id = $1', [id]);
+  const users = await userOutcomes(db, id);
   const findings = (await listFindings(db, id)).map(({ relocationId: _, ...f }) => f);
   const failed = relocation?.status === 'failure' || findings.some((f) => f.severity === 'error');
   const firstError = findings.find((f) => f.severity === 'error');
@@ -123,8 +128,34 @@ export async function buildSummary(db: Queryable, id: string): Promise<Relocatio
     models,
     slugs: Object.fromEntries(slugRows.map((r) => [r.requested_slug, r.final_slug])),
     events: eventRows[0]?.n ?? 0,
+    users,
     findings,
   };
+}
+
+/**
+ * What became of the relocation's users: the PrimaryKeyMap holds the username each asked for, the user row the one
+ * it got. Only the users that did not keep theirs come back as rows; the rest are counted.
+ */
+async function userOutcomes(db: Queryable, id: string): Promise<UserOutcomes> {
+  const { rows } = await db.query<{ kind: string; requested: string | null; username: string | null; kept: number }>(
+    `WITH u AS (
+       SELECT m.kind, m.slug AS requested, a.username
+       FROM relocate.pk_map m JOIN auth_user a ON a.id = m.new_pk
+       WHERE m.relocation_id = $1 AND m.model = 'sentry.user')
+     SELECT kind, requested, username, 0 AS kept FROM u WHERE kind <> 'INSERTED' OR requested IS DISTINCT FROM username AND requested IS NOT NULL
+     UNION ALL
+     SELECT NULL, NULL, NULL, count(*)::int FROM u WHERE kind = 'INSERTED' AND (requested IS NULL OR requested = username)
+     ORDER BY kind NULLS LAST, requested`,
+    [id],
+  );
+  const outcomes: UserOutcomes = { kept: 0, renamed: {}, merged: [] };
+  for (const r of rows) {
+    if (r.kind === null) outcomes.kept = r.kept;
+    else if (r.kind === 'INSERTED') outcomes.renamed[r.requested ?? ''] = r.username ?? '';
+    else outcomes.merged.push(r.username ?? '');
+  }
+  return outcomes;
 }
 
 /**

@@ -1,6 +1,8 @@
-import { destination, pino, type DestinationStream, type Logger } from 'pino';
+import { destination, levels, multistream, pino, type DestinationStream, type Level, type Logger } from 'pino';
+import { humanLines } from './human-lines.ts';
 
 export type { Logger };
+export { humanLine, humanLines } from './human-lines.ts';
 
 /**
  * Paths that may carry secrets anywhere in a log object: Sentry password hashes, API and auth tokens,
@@ -26,4 +28,18 @@ export function createLogger(name: string, level: string = 'info', to: Destinati
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
   }, to);
+}
+
+/**
+ * A command run by a person at a terminal: the full JSON log at `level` into `file`, and warnings and errors as one
+ * readable line each through `notice` (stderr, or above the progress bars).
+ */
+export function createTerminalLogger(name: string, level: string, file: string, notice: (line: string) => void): Logger {
+  const streams = [
+    { level: level as Level, stream: destination({ dest: file, mkdir: true, sync: true }) },
+    { level: 'warn' as Level, stream: humanLines(notice) },
+  ];
+  // pino's own level must admit what the most talkative stream wants.
+  const lowest = (levels.values[level] ?? Infinity) < (levels.values.warn ?? 40) ? level : 'warn';
+  return createLogger(name, lowest, multistream(streams));
 }

@@ -6,6 +6,22 @@ export interface StackConfig {
   controllerPort: number;
   registryPort: number;
   postgresPort: number;
+  /** The Kafka release to run: 3.9.x (the default, 3.9.1) or 4.x, from RELOCATE_KAFKA_VERSION. */
+  kafkaVersion: string;
+}
+
+/** The Kafka the stack runs unless RELOCATE_KAFKA_VERSION says otherwise. */
+export const DEFAULT_KAFKA_VERSION = '3.9.1';
+
+/** RELOCATE_KAFKA_VERSION's value, checked: unset or empty is the default. */
+export function kafkaVersionFrom(value: string | undefined): string {
+  const raw = value?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_KAFKA_VERSION;
+  // 3.9 is the last 3.x with the KRaft tooling we use; 4.x is KRaft only. Both were run in CI (see the README).
+  if (!/^(3\.9|4\.\d+)\.\d+$/.test(raw)) {
+    throw new StackConfigError(`RELOCATE_KAFKA_VERSION must be a Kafka release 3.9.x or 4.x.y (as Maven Central names it, e.g. 4.1.1), got ${JSON.stringify(raw)}`);
+  }
+  return raw;
 }
 
 function portFromEnv(name: string, fallback: number): number {
@@ -30,6 +46,7 @@ export function stackConfig(): StackConfig {
     controllerPort: portFromEnv('RELOCATE_STACK_CONTROLLER_PORT', 9093),
     registryPort: portFromEnv('RELOCATE_STACK_REGISTRY_PORT', 8081),
     postgresPort: 5432,
+    kafkaVersion: kafkaVersionFrom(process.env.RELOCATE_KAFKA_VERSION),
   };
   const used = new Map<number, string>();
   for (const [key, port] of [

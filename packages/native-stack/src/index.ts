@@ -1,10 +1,9 @@
-// Native local stack (no Docker): Kafka 3.9.1 KRaft + Apicurio Registry (Confluent-compatible API)
+// Native local stack (no Docker): Kafka 3.9 or 4.x KRaft + Apicurio Registry (Confluent-compatible API)
 // run as detached Java processes from Maven Central artifacts, plus the machine's PostgreSQL.
 import { stackConfig } from './config.ts';
 import { StackError } from './errors.ts';
 import { defaultJava } from './java.ts';
 import {
-  KAFKA_VERSION,
   kafkaBrokers,
   kafkaPid,
   prepareKafka,
@@ -13,6 +12,7 @@ import {
   stopKafka,
 } from './kafka.ts';
 import { withStackLock } from './lock.ts';
+import { paths } from './paths.ts';
 import { DEFAULT_DATABASE_URL, dropDatabase, ensureDatabase, ensurePostgres, postgresVersion } from './postgres.ts';
 import { portAnswers, type Log } from './process.ts';
 import {
@@ -111,7 +111,7 @@ export function stackStopPart(part: 'kafka' | 'schema-registry', opts?: StackOpt
 
 /** Status of each part, with versions, addresses and the Java used. */
 export async function stackStatus(): Promise<PartStatus[]> {
-  const { host, kafkaPort, controllerPort, registryPort } = stackConfig();
+  const { host, kafkaPort, controllerPort, registryPort, kafkaVersion } = stackConfig();
 
   const kafka = async (): Promise<PartStatus> => {
     const pid = kafkaPid();
@@ -120,9 +120,9 @@ export async function stackStatus(): Promise<PartStatus[]> {
     const java = info?.javaMajor ?? (await defaultJava(11).then((j) => j.major, () => '?'));
     const where = `${host}:${kafkaPort} (controller ${controllerPort})`;
     let detail: string;
-    if (pid !== undefined) detail = `Kafka ${info?.version ?? KAFKA_VERSION} (KRaft) on Java ${java}, ${where}${up ? '' : ', port not answering'}`;
+    if (pid !== undefined) detail = `Kafka ${info?.version ?? kafkaVersion} (KRaft) on Java ${java}, ${where}${up ? '' : ', port not answering'}`;
     else if (up) detail = `port ${kafkaPort} answers, but not started by this stack`;
-    else detail = `stopped (would run Kafka ${KAFKA_VERSION} on ${where})`;
+    else detail = `stopped (would run Kafka ${kafkaVersion} on ${where})`;
     return { name: 'kafka', up, detail, ...(pid !== undefined ? { pid } : {}) };
   };
 
@@ -154,3 +154,6 @@ export async function stackStatus(): Promise<PartStatus[]> {
 
   return Promise.all([kafka(), registry(), postgres()]);
 }
+
+/** Where the stack's and the CLI's logs go (git-ignored). */
+export const logsDir: string = paths.logs;

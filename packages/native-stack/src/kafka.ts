@@ -1,4 +1,4 @@
-// Kafka 3.9.1, single-node KRaft, run from the Maven jars in .cache/kafka-libs.
+// Kafka 3.9 or 4.x (RELOCATE_KAFKA_VERSION), single-node KRaft, run from the Maven jars in .cache/kafka-libs[-<version>].
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -22,7 +22,6 @@ import {
   type Log,
 } from './process.ts';
 
-export const KAFKA_VERSION = '3.9.1';
 /** Appears in the broker's command line; used to recognise our process behind a pid file. */
 const PROCESS_MARKER = 'kafka.Kafka';
 const READY_TIMEOUT_MS = 60_000;
@@ -70,11 +69,16 @@ function writeProperties(): string {
   return paths.kafkaProperties;
 }
 
+/** Kafka 3 logs through reload4j (log4j 1 syntax), Kafka 4 through log4j2: each gets its own configuration. */
+function loggingArgs(): string[] {
+  return stackConfig().kafkaVersion.startsWith('3.') ? [`-Dlog4j.configuration=file:${paths.kafkaLog4j}`] : [`-Dlog4j2.configurationFile=${paths.kafkaLog4j2}`];
+}
+
 function javaArgs(libs: string, mainClass: string, extra: readonly string[], heap?: string): string[] {
   return [
     ...(heap ? [`-Xmx${heap}`] : []),
     '-Djava.awt.headless=true',
-    `-Dlog4j.configuration=file:${paths.kafkaLog4j}`,
+    ...loggingArgs(),
     `-Dkafka.log.file=${paths.kafkaLog}`,
     '-cp',
     `${libs}/*`,
@@ -83,9 +87,21 @@ function javaArgs(libs: string, mainClass: string, extra: readonly string[], hea
   ];
 }
 
-/** Format the KRaft storage once (skipped when the data dir already carries meta.properties). */
+const dataVersionFile = path.join(paths.kafkaRun, 'data-version');
+
+/**
+ * Format the KRaft storage once (skipped when the data dir already carries meta.properties). Data kept from one
+ * release is not started under another: 4.x cannot be downgraded, and a version switch is meant to start clean.
+ */
 async function formatStorage(java: JavaRuntime, libs: string, props: string, log: Log): Promise<void> {
-  if (fs.existsSync(path.join(paths.kafkaData, 'meta.properties'))) return;
+  const { kafkaVersion } = stackConfig();
+  if (fs.existsSync(path.join(paths.kafkaData, 'meta.properties'))) {
+    const dataVersion = fs.existsSync(dataVersionFile) ? fs.readFileSync(dataVersionFile, 'utf8').trim() : '3.9.1';
+    if (dataVersion !== kafkaVersion) {
+      throw new StackError(`kafka: ${paths.kafkaData} holds Kafka ${dataVersion}'s data, but ${kafkaVersion} is configured (RELOCATE_KAFKA_VERSION); run \`relocate stack down\` first (it removes the data)`);
+    }
+    return;
+  }
   fs.mkdirSync(paths.kafkaData, { recursive: true });
   const uuidArgs = javaArgs(libs, 'kafka.tools.StorageTool', ['random-uuid']);
   const { stdout } = await run(java.path, uuidArgs);
@@ -95,6 +111,7 @@ async function formatStorage(java: JavaRuntime, libs: string, props: string, log
   }
   log(`kafka: formatting storage in ${paths.kafkaData} (cluster id ${clusterId})`);
   await run(java.path, javaArgs(libs, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', props, '--ignore-formatted']));
+  fs.writeFileSync(dataVersionFile, `${kafkaVersion}\n`);
 }
 
 /** One readiness probe: the group coordinator answers a DescribeGroups request. */
@@ -160,7 +177,7 @@ export interface PreparedKafka {
 
 /** Download step, done before anything is started. Undefined when the broker already runs. */
 export async function prepareKafka(log: Log): Promise<PreparedKafka | undefined> {
-  const { host, kafkaPort, controllerPort } = stackConfig();
+  const { host, kafkaPort, controllerPort, kafkaVersion } = stackConfig();
   const pid = kafkaPid();
   if (pid !== undefined) {
     const info = readKafkaInfo();
@@ -170,20 +187,23 @@ export async function prepareKafka(log: Log): Promise<PreparedKafka | undefined>
           `are configured; run stackDown first to change ports`,
       );
     }
+    if (info && info.version !== kafkaVersion) {
+      throw new StackError(`kafka: pid ${pid} runs Kafka ${info.version}, but ${kafkaVersion} is configured (RELOCATE_KAFKA_VERSION); run \`relocate stack down\` first to switch`);
+    }
     return undefined;
   }
   // Fail before anything is downloaded or started when a port belongs to someone else.
   for (const port of [kafkaPort, controllerPort]) {
     if (await portAnswers(port, host)) throw new PortInUseError('kafka', port);
   }
-  const java = await defaultJava(11);
-  const libs = await ensureKafkaLibs(log);
+  const java = await defaultJava(kafkaVersion.startsWith('3.') ? 11 : 17);
+  const libs = await ensureKafkaLibs(kafkaVersion, log);
   return { java, libs };
 }
 
 /** Start the broker unless ours already runs; resolves when it is ready. Returns its pid. */
 export async function startKafka(prepared: PreparedKafka | undefined, log: Log): Promise<number> {
-  const { host, kafkaPort, controllerPort } = stackConfig();
+  const { host, kafkaPort, controllerPort, kafkaVersion } = stackConfig();
   const existing = kafkaPid();
   if (existing !== undefined) {
     if (await portAnswers(kafkaPort, host)) {
@@ -198,18 +218,18 @@ export async function startKafka(prepared: PreparedKafka | undefined, log: Log):
   for (const port of [kafkaPort, controllerPort]) {
     if (await portAnswers(port, host)) throw new PortInUseError('kafka', port);
   }
-  const { java, libs } = prepared ?? { java: await defaultJava(11), libs: await ensureKafkaLibs(log) };
+  const { java, libs } = prepared ?? { java: await defaultJava(kafkaVersion.startsWith('3.') ? 11 : 17), libs: await ensureKafkaLibs(kafkaVersion, log) };
   const props = writeProperties();
   await formatStorage(java, libs, props, log);
 
   const args = javaArgs(libs, 'kafka.Kafka', [props], '512m');
   const command = formatCommand(java.path, args);
-  log(`kafka: starting Kafka ${KAFKA_VERSION} on Java ${java.version}, ${host}:${kafkaPort} (log ${path.relative(repoRoot, paths.kafkaLog)})`);
+  log(`kafka: starting Kafka ${kafkaVersion} on Java ${java.version}, ${host}:${kafkaPort} (log ${path.relative(repoRoot, paths.kafkaLog)})`);
   const started = Date.now();
   const pid = await spawnDetached(java.path, args, { cwd: paths.kafkaRun, logFile: paths.kafkaLog });
   writePidFile(paths.kafkaPid, pid);
   const info: KafkaInfo = {
-    version: KAFKA_VERSION,
+    version: kafkaVersion,
     java: java.path,
     javaVersion: java.version,
     javaMajor: java.major,
@@ -237,5 +257,8 @@ export async function stopKafka(log: Log, keepData = false): Promise<void> {
   }
   removeFile(paths.kafkaPid);
   removeFile(infoFile);
-  if (!keepData) fs.rmSync(paths.kafkaData, { recursive: true, force: true });
+  if (!keepData) {
+    fs.rmSync(paths.kafkaData, { recursive: true, force: true });
+    removeFile(dataVersionFile);
+  }
 }

@@ -13,11 +13,14 @@ function markComplete(dir: string, info: Record<string, string>): void {
   fs.writeFileSync(path.join(dir, COMPLETE_MARKER), `${JSON.stringify({ ...info, at: new Date().toISOString() })}\n`);
 }
 
-/** Kafka broker and tools jars (with reload4j) in .cache/kafka-libs. Returns the directory. */
-export async function ensureKafkaLibs(log: Log): Promise<string> {
-  const dir = paths.kafkaLibs;
+/**
+ * Kafka broker and tools jars of `version` in .cache/kafka-libs[-<version>]: 3.x with reload4j, 4.x with log4j2 (its
+ * own pom). Returns the directory.
+ */
+export async function ensureKafkaLibs(version: string, log: Log): Promise<string> {
+  const dir = paths.kafkaLibs(version);
   if (isComplete(dir)) return dir;
-  log(`kafka: fetching jars with Maven into ${dir} (first run only)`);
+  log(`kafka: fetching Kafka ${version} jars with Maven into ${dir} (first run only)`);
   const started = Date.now();
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -25,7 +28,8 @@ export async function ensureKafkaLibs(log: Log): Promise<string> {
     '-q',
     '-B',
     '-f',
-    paths.kafkaPom,
+    version.startsWith('3.') ? paths.kafkaPom : paths.kafka4Pom,
+    `-Dkafka.version=${version}`,
     'dependency:copy-dependencies',
     `-DoutputDirectory=${dir}`,
     '-DincludeScope=runtime',
@@ -34,7 +38,7 @@ export async function ensureKafkaLibs(log: Log): Promise<string> {
   if (!jars.some((j) => j.startsWith('kafka_2.13-'))) {
     throw new StackError(`kafka: Maven finished but no kafka_2.13 jar is in ${dir}`);
   }
-  markComplete(dir, { jars: String(jars.length) });
+  markComplete(dir, { version, jars: String(jars.length) });
   log(`kafka: ${jars.length} jars fetched in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return dir;
 }

@@ -14,9 +14,12 @@ export const infraNativeDir: string = path.join(repoRoot, 'infra', 'native');
 
 export const paths = {
   kafkaPom: path.join(infraNativeDir, 'pom.xml'),
+  kafka4Pom: path.join(infraNativeDir, 'kafka4', 'pom.xml'),
   kafkaPropertiesTemplate: path.join(infraNativeDir, 'kafka', 'server.properties'),
   kafkaLog4j: path.join(infraNativeDir, 'kafka', 'log4j.properties'),
-  kafkaLibs: path.join(cacheDir, 'kafka-libs'),
+  kafkaLog4j2: path.join(infraNativeDir, 'kafka4', 'log4j2.properties'),
+  /** 3.9.1's jars keep the folder they always had (the test harness runs the broker's tools from it). */
+  kafkaLibs: (version: string): string => path.join(cacheDir, version === '3.9.1' ? 'kafka-libs' : `kafka-libs-${version}`),
   apicurioDir: (version: string): string => path.join(cacheDir, `apicurio-${version}`),
 
   kafkaRun: path.join(runDir, 'kafka'),

@@ -10,6 +10,8 @@ export const user: ModelRule = {
   normalize(row, ctx) {
     // Sentry falls back to the email when an export carries no username.
     if (row.values.username == null || row.values.username === '') row.values.username = row.values.email;
+    // The username asked for rides in the PrimaryKeyMap's slug, so the summary can name users renamed on a collision.
+    row.slug = String(row.values.username ?? '');
     const scope = ctx.options.scope;
     if (scope !== 'CONFIG' && scope !== 'GLOBAL') {
       row.values.is_staff = false;

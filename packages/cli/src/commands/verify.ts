@@ -3,13 +3,14 @@ import { loadConfig } from '@relocate/config';
 import { createPool } from '@relocate/database';
 import { ModelGraph } from '@relocate/domain';
 import { type Mismatch, verifyRelocation, type VerifyResult } from '@relocate/verify';
+import { withHelp } from '../help.ts';
 
 /**
  * `relocate verify`: audits a relocation against its export, field by field; exits 1 on any mismatch. It reads
  * only PostgreSQL and the files, so it needs neither Kafka nor the registry, and writes nothing.
  */
-export function addVerifyCommand(program: Command): void {
-  program
+export function verifyCommand(program: Command): void {
+  const cmd = program
     .command('verify')
     .description("audit a relocation against its export: every record accounted for, every field as the import's rules allow, every event saved once")
     .argument('<relocation-id>')
@@ -26,6 +27,10 @@ export function addVerifyCommand(program: Command): void {
         await pool.end();
       }
     });
+  withHelp(cmd, [
+    'relocate verify 6f1c0a2e-… --export examples/acme-export.json --events examples/acme-events.ndjson',
+    'relocate verify 6f1c0a2e-… --export export.json --json',
+  ], 'Verifying a relocation');
 }
 
 function printVerification(relocationId: string, r: VerifyResult, json: boolean): void {

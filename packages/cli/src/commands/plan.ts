@@ -4,16 +4,18 @@ import { createPool, migrate } from '@relocate/database';
 import { ModelGraph } from '@relocate/domain';
 import { ensureDatabase } from '@relocate/native-stack';
 import { type ImportPlan, planImport, PlanReport } from '@relocate/plan';
-import { type DecryptedExport, DecryptionError, decryptToFile } from './encryption.ts';
-import { type ImportFlags, importOptionsOf, withImportFlags } from './import-flags.ts';
-import { printPlan } from './plan-output.ts';
+import { usesDefaultStack } from '../connect.ts';
+import { type DecryptedExport, DecryptionError, decryptToFile } from '../encryption.ts';
+import { withHelp } from '../help.ts';
+import { type ImportFlags, importOptionsOf, withImportFlags } from '../import-flags.ts';
+import { printPlan } from '../plan-output.ts';
 
 /**
  * `relocate plan <export> [the import's flags]`: what the import would do, against the database as it is, with
  * nothing kept. It needs PostgreSQL only: no Kafka, no registry, no stage.
  */
-export function planCommand(program: Command, usesDefaultStack: () => boolean): void {
-  withImportFlags(program
+export function planCommand(program: Command): void {
+  const cmd = withImportFlags(program
     .command('plan')
     .description('dry run: every decision the import would make against the current database, with nothing written; exits 0 if it would succeed')
     .argument('<export.json>', 'Sentry export: a JSON array of models'))
@@ -44,4 +46,8 @@ export function planCommand(program: Command, usesDefaultStack: () => boolean): 
         await pool.end();
       }
     });
+  withHelp(cmd, [
+    'relocate plan examples/acme-export.json --events examples/acme-events.ndjson',
+    'relocate plan export.json --merge-users --filter-org-slugs acme --json',
+  ], 'Planning an import');
 }
