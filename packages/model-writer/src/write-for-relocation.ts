@@ -11,13 +11,21 @@ export async function writeForRelocation(pool: Pool, writer: BatchWriter, stage:
   const relocation = await writableRelocation(pool, relocationId);
   if (!relocation) throw new BadInputError({ kind: 'UnknownRelocation', model: batch.model, pk: null, field: null, reason: `no relocation ${relocationId} was submitted` });
   if (relocation.failedForGood) return undefined;
+  return winningRaces(() => withTransaction(pool, async (client) => {
+    const r = await writer.write(client, relocationId, relocation.options, batch);
+    await recordFindings(client, r.warnings.map((w): Finding => ({ relocationId, stage, severity: 'warning', ...w })));
+    return r.entries;
+  }));
+}
+
+/**
+ * Runs a batch's transaction again while it loses a unique race: the next write sees the winner and draws anew.
+ * Losing this often means the export collides with itself, and the lost race's finding says so.
+ */
+export async function winningRaces<T>(writeBatch: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await withTransaction(pool, async (client) => {
-        const r = await writer.write(client, relocationId, relocation.options, batch);
-        await recordFindings(client, r.warnings.map((w): Finding => ({ relocationId, stage, severity: 'warning', ...w })));
-        return r.entries;
-      });
+      return await writeBatch();
     } catch (err) {
       if (!(err instanceof LostRaceError)) throw err;
       if (attempt >= maxWrites) throw err.finding;
@@ -25,5 +33,4 @@ export async function writeForRelocation(pool: Pool, writer: BatchWriter, stage:
   }
 }
 
-// A lost race is won by the next write, which sees the winner; losing this often means the export collides with itself.
 const maxWrites = 4;

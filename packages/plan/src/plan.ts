@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { EventBatch, ImportOptions, ModelBatch, PrimaryKeyMapEntry } from '@relocate/codec';
 import { claimOrganizationSlug, type Client, type Pool, recordFindings, startRelocation, temporaryRenameAlias, withRolledBackTransaction } from '@relocate/database';
 import { BadInputError, type Finding, type ModelGraph } from '@relocate/domain';
-import { BatchWriter, deferredModels, MissingTableError, type SiteSettings } from '@relocate/model-writer';
+import { BatchWriter, deferredModels, MissingTableError, type SiteSettings, winningRaces } from '@relocate/model-writer';
 import { ExportFilter, filteredOutFindings, RelocationAssembly } from '@relocate/reader';
 import { droppedEventFindings, remapEventProjects } from '@relocate/writer';
 import { EarlierUsernames } from './earlier-usernames.ts';
@@ -58,12 +58,13 @@ export async function planImport(deps: PlanDeps, input: PlanInput): Promise<Impo
     // every earlier batch were decided, which is the same thing.
     const stage = deferredModels.has(batch.model) ? 'reservation' : 'writer';
     try {
-      const r = await inBatch(async (client) => {
+      // As the import does, a batch that loses a unique race is planned again and then sees the winner.
+      const r = await winningRaces(() => inBatch(async (client) => {
         if (batch.model === 'sentry.user') await usernames.restore(client, batch);
         const written = await writer.write(client, relocationId, input.options, batch);
         const slugs = batch.model === 'sentry.organization' ? await finalSlugs(client, written.entries, claimedSlugs) : [];
         return { ...written, slugs };
-      });
+      }));
       note(r.warnings.map((w) => ({ stage, severity: 'warning', ...w })));
       map.record(batch.model, r.entries);
       report.batch(batch.model, r.entries, r.rows);
