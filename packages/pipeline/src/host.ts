@@ -62,6 +62,7 @@ export async function hostStages(c: Connections, names: StageName[]): Promise<Ho
     dlqLimit: { maxInvalidRatio: c.config.dlqMaxInvalidRatio, maxConsecutiveCount: c.config.dlqMaxConsecutive },
     commitIntervalMs: c.config.commitIntervalMs,
     sessionTimeoutMs: c.config.sessionTimeoutMs,
+    partitionConcurrency: c.config.partitionConcurrency,
     log: c.log,
   };
   const stages: RunningStage[] = [];
