@@ -1,5 +1,4 @@
 export * from './host.ts';
-export * from './service.ts';
 export * from './submit.ts';
 export * from './wait.ts';
 export * from './import.ts';

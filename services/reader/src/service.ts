@@ -1,0 +1,4 @@
+import type { StageBuilder } from '@relocate/stage-host';
+import { readerStage } from './stage.ts';
+
+export const readerService: StageBuilder = (c) => readerStage({ pool: c.pool, topics: c.topics, batchRecords: c.config.batchRecords, batchBytes: c.config.batchBytes });
