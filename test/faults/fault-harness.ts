@@ -60,7 +60,7 @@ const options = { scope: 'ORGANIZATION', mergeUsers: false, overwriteConfigs: fa
 /** Submits the export as `relocate import` does and waits for its end; stages must already be live. */
 export async function relocate(world: TestEnvironment, relocationId: string, written: WrittenExport): Promise<RelocationSummary> {
   // A bound on the test, so a stuck relocation fails it instead of hanging the suite.
-  const { summary, hostedStages } = await runImport(world.connections, { relocationId, exportPath: written.exportPath, eventsPath: written.eventsPath, options: { ...options } }, { timeoutMs: 300_000 });
+  const { summary, hostedStages } = await runImport(world.connections, { relocationId, exportPath: written.exportPath, eventsPath: written.eventsPath, options: { ...options } }, { timeoutMs: 300_000, hostStages: false });
   assert.deepEqual(hostedStages, [], 'every stage runs in the processes under test, none in the test');
   return summary;
 }

@@ -9,7 +9,7 @@ import {
   cancelRelocation, LagHistory, listRelocations, parseStage, pauseRelocation, relocationView, replayFromDlq, resumeRelocation,
   retryRelocation, rewindToRelocation, sampleLag, startDashboard,
 } from '@relocate/operations';
-import { connect, disconnect, hostStages, rejectSubmission, runImport, stopOnSignals } from '@relocate/pipeline';
+import { connect, disconnect, hostStages, ImportInterrupted, rejectSubmission, runImport, stderrNotice, stopOnSignals } from '@relocate/pipeline';
 import { type DecryptedExport, DecryptionError, decryptToFile, encryptFile } from './encryption.ts';
 import { writeFindings } from './findings-file.ts';
 import { formatLag } from './lag-output.ts';
@@ -82,6 +82,8 @@ program
       }
       summary ??= (await runImport(c, { relocationId: o.relocationId, exportPath: decrypted?.path ?? exportPath, eventsPath: o.events, options }, {
         timeoutMs: o.timeout * 1000,
+        notice: stderrNotice,
+        handleSignals: true,
         onProgress: (p) => {
           if (!bars) {
             if (!o.json) process.stderr.write(`relocating: ${p.records} records written, ${p.events} events saved, ${p.findings} findings${p.paused ? ' (paused)' : ''}\n`);
@@ -100,6 +102,10 @@ program
       const findingsPath = writeFindings(summary, { file: o.findingsFile, dir: c.config.findingsDir });
       printSummary({ ...summary, findingsPath }, o.json);
       process.exitCode = summary.status === 'success' ? 0 : 1;
+    } catch (err) {
+      // The stages hosted here stopped cleanly and runImport said how the relocation goes on.
+      if (!(err instanceof ImportInterrupted)) throw err;
+      process.exitCode = 130;
     } finally {
       progress?.stop();
       await decrypted?.dispose();

@@ -6,7 +6,14 @@ import type { Connections } from './connect.ts';
 /** How a service builds its stage's domain step from the connections (each service exports one). */
 export type StageBuilder = (c: Connections, graph: ModelGraph) => StageDefinition<never>;
 
-export interface HostedStages { stages: RunningStage[]; metricsPort: number; stop(): Promise<void> }
+export interface HostedStages {
+  /** The stages hosted so far, in the order they started. */
+  stages: RunningStage[];
+  metricsPort: number;
+  /** Hosts more stages in this process, on the same endpoint (`relocate import` takes up a stage nobody runs). */
+  add(builders: StageBuilder[]): Promise<void>;
+  stop(): Promise<void>;
+}
 
 /** Runs the given stages in this process, with one /metrics and /healthz endpoint for all of them. */
 export async function hostStageBuilders(c: Connections, builders: StageBuilder[]): Promise<HostedStages> {
@@ -21,7 +28,10 @@ export async function hostStageBuilders(c: Connections, builders: StageBuilder[]
     log: c.log,
   };
   const stages: RunningStage[] = [];
-  for (const build of builders) stages.push(await startStage(build(c, graph), deps));
+  const add = async (more: StageBuilder[]): Promise<void> => {
+    for (const build of more) stages.push(await startStage(build(c, graph), deps));
+  };
+  await add(builders);
   // Every process that hosts stages also keeps the relocation record projected (one group, so once).
   const projector = await startProjector(c);
   const monitoring = await startMonitoringServer(c.config.metricsPort, () => {
@@ -37,6 +47,7 @@ export async function hostStageBuilders(c: Connections, builders: StageBuilder[]
   return {
     stages,
     metricsPort: monitoring.port,
+    add,
     stop: async () => {
       await Promise.all(stages.map((s) => s.stop()));
       await projector.stop();

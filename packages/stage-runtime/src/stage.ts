@@ -66,8 +66,9 @@ const restartMaxMs = 30_000;
 export interface RunningStage {
   stage: StageName;
   state(): StageState;
-  /** Times the consumer crashed and was rebuilt. */
+  /** Times the consumer crashed and was rebuilt, and what the last crash said. */
   restarts(): number;
+  lastCrash(): string | undefined;
   /** Why the stage halted, when it did. */
   haltReason(): string | undefined;
   /** Finish the record in hand, commit, leave the group and disconnect. */
@@ -317,6 +318,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     stage: def.stage,
     state,
     restarts: () => supervisor.restartCount,
+    lastCrash: () => supervisor.lastCrash,
     haltReason: () => haltReason,
     stop: async () => {
       if (state() === 'stopped') return;

@@ -28,6 +28,7 @@ export class ConsumerSupervisor<C extends Disconnectable> {
   private attempt = 0;
   private rebuilding: Promise<void> | undefined;
   private restarts = 0;
+  private crashMessage: string | undefined;
   // A consumer that crashed never counts as joined again, even if kafkajs reports a join it had under way.
   private readonly dead = new WeakSet<C>();
 
@@ -38,6 +39,11 @@ export class ConsumerSupervisor<C extends Disconnectable> {
 
   get state(): SupervisedState {
     return this.current;
+  }
+
+  /** What the last crash said, for a person wondering why the stage restarted. */
+  get lastCrash(): string | undefined {
+    return this.crashMessage;
   }
 
   get restartCount(): number {
@@ -64,6 +70,7 @@ export class ConsumerSupervisor<C extends Disconnectable> {
   crashed(consumer: C, err: unknown): void {
     if (consumer !== this.consumer || this.current === 'halted' || this.current === 'stopping' || this.current === 'stopped') return;
     this.dead.add(consumer);
+    this.crashMessage = err instanceof Error ? err.message : String(err);
     this.current = 'crashed';
     this.rebuilding ??= this.rebuild(err).finally(() => (this.rebuilding = undefined));
   }
