@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { buildSummary, failRelocation, getRelocation, recordFindings, restartRelocation, startRelocation, type RelocationSummary } from '@relocate/database';
 import type { ImportOptions } from '@relocate/codec';
@@ -56,6 +57,7 @@ export async function runImport(
   const hosting = new StageHosting(c, notice, opts.hostStages ?? true);
   const hostedStages: string[] = [];
   let interruptedBy: string | undefined;
+  let watch: { stop(): Promise<void> } | undefined;
   try {
     hostedStages.push(...(await hosting.decide()));
     // Every stage of this run starts pending in the relocation record, before any of its records flows.
@@ -63,34 +65,23 @@ export async function runImport(
     const chunks = await submitRelocation(c, { ...s, relocationId });
     c.log.info({ relocationId, chunks, hostedStages }, 'relocation submitted');
     const onProgress = opts.onProgress;
-    const stall = new StallWatch(c.config.stallNoticeMs);
-    const decideEveryMs = opts.decideEveryMs ?? 2_000;
-    let decidedAt = Date.now();
-    const onTick = async (): Promise<void> => {
-      if (Date.now() - decidedAt >= decideEveryMs) {
-        decidedAt = Date.now();
-        hostedStages.push(...(await hosting.decide().catch((err: unknown) => {
-          c.log.warn({ err }, 'deciding which stages to host failed; trying again');
-          return [];
-        })));
-      }
-      const view = await relocationView(c.pool, relocationId);
-      const seen = stall.observe(fingerprintOf(view));
-      if (seen === 'moving again') notice(`relocation ${relocationId} is moving again`);
-      if (seen === 'stalled') {
-        const why = await explainStall(c, view, relocationId, hosting, c.config.stallNoticeMs).catch((err: unknown) => [`no progress for ${Math.round(c.config.stallNoticeMs / 1000)} s; finding out why failed: ${err instanceof Error ? err.message : String(err)}`]);
-        notice(`relocation ${relocationId}: no progress for ${Math.round(c.config.stallNoticeMs / 1000)} s`);
-        for (const line of why) notice(`  ${line}`);
-      }
-    };
+    // Beside the wait, on its own timer: a wait blocked on the database (a lock on the counts it reads) must not
+    // silence the watch.
+    watch = watchRelocation(c, relocationId, hosting, notice, hostedStages, opts.decideEveryMs ?? 2_000);
     interrupt.signal.throwIfAborted();
-    const summary = await waitForRelocation(c, relocationId, onProgress && ((p) => onProgress({ ...p, chunks })), opts.timeoutMs ?? 0, 250, 1_000, { onTick, signal: interrupt.signal });
+    const waiting = waitForRelocation(c, relocationId, onProgress && ((p) => onProgress({ ...p, chunks })), opts.timeoutMs ?? 0, 250, 1_000, { signal: interrupt.signal });
+    // An interrupt does not wait for a poll in hand (one blocked behind a lock, say).
+    waiting.catch(() => undefined);
+    const interrupted = new Promise<never>((_, reject) => interrupt.signal.addEventListener('abort', () => reject(interrupt.signal.reason), { once: true }));
+    interrupted.catch(() => undefined);
+    const summary = await Promise.race([waiting, interrupted]);
     return { summary, hostedStages };
   } catch (err) {
     if (!interrupt.signal.aborted) throw err;
     interruptedBy = String(interrupt.signal.reason);
     throw new ImportInterrupted(relocationId, interruptedBy);
   } finally {
+    await watch?.stop();
     await hosting.stop();
     stopListening();
     if (interruptedBy) {
@@ -99,6 +90,44 @@ export async function runImport(
       notice('  finish it: relocate run (hosts every stage until stopped), or run the stage services');
     }
   }
+}
+
+/**
+ * Every tick: decide again which stages to host (every decideEveryMs), and tell when the relocation has not moved
+ * for config.stallNoticeMs, and why; and when it moves again.
+ */
+function watchRelocation(c: Connections, relocationId: string, hosting: StageHosting, notice: Notice, hostedStages: string[], decideEveryMs: number): { stop(): Promise<void> } {
+  const stall = new StallWatch(c.config.stallNoticeMs);
+  const seconds = Math.round(c.config.stallNoticeMs / 1000);
+  let decidedAt = Date.now();
+  const tick = async (): Promise<void> => {
+    if (Date.now() - decidedAt >= decideEveryMs) {
+      decidedAt = Date.now();
+      hostedStages.push(...(await hosting.decide()));
+    }
+    const view = await relocationView(c.pool, relocationId);
+    const seen = stall.observe(fingerprintOf(view));
+    if (seen === 'moving again') notice(`relocation ${relocationId} is moving again`);
+    if (seen === 'stalled') {
+      const why = await explainStall(c, view, relocationId, hosting, c.config.stallNoticeMs)
+        .catch((err: unknown) => [`finding out why failed: ${err instanceof Error ? err.message : String(err)}`]);
+      notice(`relocation ${relocationId}: no progress for ${seconds} s`);
+      for (const line of why) notice(`  ${line}`);
+    }
+  };
+  const stopped = new AbortController();
+  const loop = (async () => {
+    while (!stopped.signal.aborted) {
+      await tick().catch((err: unknown) => c.log.warn({ err }, 'watching the relocation failed; trying again'));
+      await sleep(Math.min(1_000, decideEveryMs), undefined, { signal: stopped.signal }).catch(() => undefined);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped.abort();
+      await loop;
+    },
+  };
 }
 
 /**

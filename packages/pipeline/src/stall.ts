@@ -74,7 +74,8 @@ export async function explainStall(c: Connections, view: RelocationView | undefi
   else if (state === 'halted') lines.push(`${stage}: halted by its DLQ limit; it waits for an operator`);
   else if (!group || group.members.length === 0) lines.push(`no live consumer in group ${group?.group ?? stage}; hosting it now`);
   for (const w of await lockWaits(c)) {
-    lines.push(`${stage}: a query of the pipeline has waited ${w.waitingS} s for a PostgreSQL lock held by pid ${w.blocker} (${w.blockerApp || 'no application name'}, ${w.blockerState ?? 'unknown state'})`);
+    const queries = w.waiting === 1 ? 'a query of relocate has' : `${w.waiting} queries of relocate have`;
+    lines.push(`${stage}: ${queries} waited ${w.waitingS} s for a PostgreSQL lock held by pid ${w.blocker} (${w.blockerApp || 'no application name'}, ${w.blockerState ?? 'unknown state'})`);
   }
   const { partitions, partition } = await partitionOf(c, stage, relocationId);
   const ahead = await relocationAhead(c, stage, partition, relocationId);
@@ -110,15 +111,16 @@ async function relocationAhead(c: Connections, stage: StageName, partition: numb
   return rows[0]?.relocation_id;
 }
 
-interface LockWait { waitingS: number; blocker: number; blockerApp: string; blockerState: string | null }
+interface LockWait { waiting: number; waitingS: number; blocker: number; blockerApp: string; blockerState: string | null }
 
-/** Sessions of the pipeline in this database that wait for a lock, and who holds it. */
+/** Sessions of the pipeline in this database that wait for a lock, by the session that holds it. */
 async function lockWaits(c: Connections): Promise<LockWait[]> {
-  const { rows } = await c.pool.query<{ waiting_s: number; blocker: number; blocker_app: string; blocker_state: string | null }>(
-    `SELECT extract(epoch FROM now() - w.query_start)::int AS waiting_s, b.pid AS blocker, b.application_name AS blocker_app, b.state AS blocker_state
+  const { rows } = await c.pool.query<{ waiting: number; waiting_s: number; blocker: number; blocker_app: string; blocker_state: string | null }>(
+    `SELECT count(*)::int AS waiting, max(extract(epoch FROM now() - w.query_start))::int AS waiting_s,
+            b.pid AS blocker, b.application_name AS blocker_app, b.state AS blocker_state
      FROM pg_stat_activity w CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS bp(pid) JOIN pg_stat_activity b ON b.pid = bp.pid
      WHERE w.datname = current_database() AND w.application_name = 'relocate' AND w.wait_event_type = 'Lock'
-     ORDER BY w.query_start LIMIT 3`,
+     GROUP BY b.pid, b.application_name, b.state ORDER BY waiting_s DESC LIMIT 3`,
   );
-  return rows.map((r) => ({ waitingS: r.waiting_s, blocker: r.blocker, blockerApp: r.blocker_app, blockerState: r.blocker_state }));
+  return rows.map((r) => ({ waiting: r.waiting, waitingS: r.waiting_s, blocker: r.blocker, blockerApp: r.blocker_app, blockerState: r.blocker_state }));
 }

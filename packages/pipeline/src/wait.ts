@@ -28,9 +28,7 @@ async function progressOf(c: Connections, relocationId: string): Promise<Progres
  * when there is one (progress counts the relocation's rows, a cost that grows with the export: not for nobody).
  */
 export interface WaitHooks {
-  /** Called between polls (awaited): `relocate import` re-decides what it hosts and watches for a stall here. */
-  onTick?: () => Promise<void>;
-  /** Waiting ends (with signal.reason thrown) when this aborts. */
+  /** Waiting ends (throwing) when this aborts. */
   signal?: AbortSignal;
 }
 
@@ -61,7 +59,6 @@ export async function waitForRelocation(
     if (timeoutMs > 0 && Date.now() - started > timeoutMs) {
       throw new Error(`relocation ${relocationId} did not finish within ${Math.round(timeoutMs / 1000)} s; it keeps running: see \`relocate status ${relocationId}\``);
     }
-    await hooks.onTick?.();
     hooks.signal?.throwIfAborted();
     await sleep(pollMs, undefined, hooks.signal ? { signal: hooks.signal } : {});
   }
