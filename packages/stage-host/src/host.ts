@@ -1,6 +1,6 @@
 import { ModelGraph } from '@relocate/domain';
 import { startProjector } from '@relocate/operations';
-import { type RunningStage, type StageDefinition, startMonitoringServer, startStage } from '@relocate/stage-runtime';
+import { type RunningStage, type StageDefinition, startMonitoringServer, startStageInstances } from '@relocate/stage-runtime';
 import type { Connections } from './connect.ts';
 
 /** How a service builds its stage's domain step from the connections (each service exports one). */
@@ -24,12 +24,18 @@ export async function hostStageBuilders(c: Connections, builders: StageBuilder[]
     dlqLimit: { maxInvalidRatio: c.config.dlqMaxInvalidRatio, maxConsecutiveCount: c.config.dlqMaxConsecutive },
     commitIntervalMs: c.config.commitIntervalMs,
     sessionTimeoutMs: c.config.sessionTimeoutMs,
-    partitionConcurrency: c.config.partitionConcurrency,
     log: c.log,
   };
   const stages: RunningStage[] = [];
   const add = async (more: StageBuilder[]): Promise<void> => {
-    for (const build of more) stages.push(await startStage(build(c, graph), deps));
+    // Started together: each joins its group while the others join theirs.
+    stages.push(...(await Promise.all(more.map((build) => {
+      const first = build(c, graph);
+      let built = 0;
+      // Each consumer gets a definition of its own: a handler's memory of a partition stays with its consumer.
+      const define = () => (built++ === 0 ? first : build(c, graph));
+      return startStageInstances(first.stage, define, deps, c.config.partitionConcurrency);
+    }))));
   };
   await add(builders);
   // Every process that hosts stages also keeps the relocation record projected (one group, so once).

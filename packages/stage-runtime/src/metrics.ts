@@ -52,7 +52,7 @@ export const metrics = {
   }),
   pausedPartitions: new client.Gauge({
     name: 'relocate_paused_partitions',
-    help: 'Partitions a stage holds because the next record on them belongs to a paused relocation',
+    help: 'Partitions a stage holds because the next record on them belongs to a paused relocation (summed over its consumers in the process)',
     labelNames: ['stage'],
     registers: [registry],
   }),

@@ -46,8 +46,8 @@ export interface StageDeps {
   /** Idle partitions are committed again this often, as a sign of life that `relocate lag` reads. */
   commitIntervalMs: number;
   sessionTimeoutMs: number;
-  /** How many partitions one stage instance processes at once (kafkajs partitionsConsumedConcurrently). */
-  partitionConcurrency: number;
+  /** Told when this consumer halts, so the other consumers of the stage in the process halt with it. */
+  onHalt?: (reason: string) => void;
   log: Logger;
 }
 
@@ -71,6 +71,8 @@ export interface RunningStage {
   lastCrash(): string | undefined;
   /** Why the stage halted, when it did. */
   haltReason(): string | undefined;
+  /** Leave the group and wait for an operator (another consumer of the stage hit the DLQ limit). */
+  halt(reason: string): void;
   /** Finish the record in hand, commit, leave the group and disconnect. */
   stop(): Promise<void>;
 }
@@ -100,7 +102,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     start: async (consumer) => {
       await consumer.connect();
       await consumer.subscribe({ topics: [def.inputTopic], fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: deps.partitionConcurrency, eachBatch });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
     },
     baseMs: restartBaseMs,
     maxMs: restartMaxMs,
@@ -191,13 +193,14 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     supervisor.active.seek({ topic, partition, offset: from });
   };
 
-  const halt = (err: DlqLimitExceededError): void => {
-    if (state() === 'halted') return;
-    haltReason = err.message;
+  const halt = (reason: string): void => {
+    if (haltReason !== undefined || state() === 'stopping' || state() === 'stopped') return;
+    haltReason = reason;
     metrics.stageHalted.set(labels, 1);
-    log.error({ err }, 'stage halted: too many records failed; fix the cause, then restart the stage');
+    log.error({ reason }, 'stage halted: too many records failed; fix the cause, then restart the stage');
     // Leaving the group hands nothing on: the failing record stays uncommitted for after the fix.
-    setImmediate(() => void supervisor.halt((c) => c.stop()).catch((e: unknown) => log.error({ err: e }, 'stopping the halted consumer failed')));
+    supervisor.halt((c) => c.stop()).catch((e: unknown) => log.error({ err: e }, 'stopping the halted consumer failed'));
+    deps.onHalt?.(reason);
   };
 
   const observeLag = (topic: string, partition: number, highWatermark: string, next: KafkaMessage | undefined, nextOffset: bigint): void => {
@@ -228,8 +231,9 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
         const key = keyOf(message);
         const disposition = await dispositions.for(key);
         if (disposition === 'pause') {
+          const before = paused.size;
           paused.hold({ topic, partition, relocationId: key, offset: message.offset, resume: pause() });
-          metrics.pausedPartitions.set(labels, paused.size);
+          metrics.pausedPartitions.inc(labels, paused.size - before);
           log.info({ relocationId: key, partition, offset: message.offset }, 'relocation paused; holding its partition');
           break;
         }
@@ -263,7 +267,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
       await commit(topic, partition, tracker, progress);
       timer();
       // Halts once what came before the failing record is committed.
-      if (limitExceeded) halt(limitExceeded);
+      if (limitExceeded) halt(limitExceeded.message);
     }
   };
 
@@ -278,8 +282,8 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
       offsets.clear();
       ledger.clear();
       dlqLimit.reset();
+      metrics.pausedPartitions.dec(labels, paused.size);
       paused.releaseAll();
-      metrics.pausedPartitions.set(labels, 0);
       def.onRebalance?.();
       supervisor.joined(consumer);
     });
@@ -302,7 +306,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
       (id) => dispositionOf(deps.pool, id, def.stage),
       (h) => supervisor.active.seek({ topic: h.topic, partition: h.partition, offset: h.offset }),
       (h) => {
-        metrics.pausedPartitions.set(labels, paused.size);
+        metrics.pausedPartitions.dec(labels, 1);
         log.info({ relocationId: h.relocationId, partition: h.partition }, 'relocation no longer paused; taking its partition up again');
       },
     ).catch((err: unknown) => log.warn({ err }, 'taking up a paused relocation failed; trying again'));
@@ -320,6 +324,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     restarts: () => supervisor.restartCount,
     lastCrash: () => supervisor.lastCrash,
     haltReason: () => haltReason,
+    halt,
     stop: async () => {
       if (state() === 'stopped') return;
       clearInterval(housekeeping);

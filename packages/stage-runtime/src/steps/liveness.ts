@@ -20,7 +20,10 @@ export async function keepingAlive<T>(
   }
 }
 
-/** A third of the session: two heartbeats may be lost before the broker gives up on the member. */
+/**
+ * A tenth of the session: several heartbeats may be lost before the broker gives up on the member, and a member
+ * hears of a rebalance (in a heartbeat's answer) soon, so a group of several consumers settles fast.
+ */
 export function heartbeatIntervalFor(sessionTimeoutMs: number): number {
-  return Math.max(500, Math.floor(sessionTimeoutMs / 3));
+  return Math.max(500, Math.floor(sessionTimeoutMs / 10));
 }

@@ -78,6 +78,8 @@ export class ConsumerSupervisor<C extends Disconnectable> {
   /** The DLQ limit: the consumer leaves its group and stays away until an operator restarts the stage. */
   async halt(stopConsumer: (c: C) => Promise<void>): Promise<void> {
     this.current = 'halted';
+    // Stopped on the next turn: a batch in hand (which the stop waits for) ends first, and commits what it did.
+    await new Promise((r) => setImmediate(r));
     await stopConsumer(this.consumer);
   }
 
