@@ -6,7 +6,7 @@ import { stageNames } from '@relocate/codec';
 import { getRelocation, startRelocation } from '@relocate/database';
 import { disconnect, hostStages, type HostedStages, partitionOfKey, runImport } from '@relocate/pipeline';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
-import { eventually } from '../harness/eventually.ts';
+import { untilPipelineWaitsOnLock } from '../harness/locks.ts';
 
 // One process hosts every stage. Relocation `slow` is held at the writer by a lock on one of its rows (an
 // uncommitted PrimaryKeyMap entry for its first record, as a concurrent writer would hold); relocation `fresh`, on
@@ -44,12 +44,7 @@ test('a relocation held at the writer delays only its own partition: one on anot
     await lock.query('BEGIN');
     await lock.query(`INSERT INTO relocate.pk_map (relocation_id, model, old_pk, new_pk, kind) VALUES ($1, 'sentry.email', 100, -1, 'INSERTED')`, [slow]);
     slowRun = runImport(world.connections, { relocationId: slow, exportPath, options: { ...options } }, { timeoutMs: 120_000 });
-    await eventually('the writer to wait on the held row', async () => {
-      const { rows } = await world.connections.pool.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'relocate' AND wait_event_type = 'Lock'",
-      );
-      return (rows[0]?.n ?? 0) > 0 ? true : undefined;
-    }, 60_000, 100);
+    await untilPipelineWaitsOnLock(world.connections.pool, 60_000);
     const { summary } = await runImport(world.connections, { relocationId: fresh, exportPath: otherExport, options: { ...options } }, { timeoutMs: 60_000 });
     assert.equal(summary.status, 'success');
     assert.equal((await getRelocation(world.connections.pool, slow))?.completed_at ?? null, null, 'the slow relocation is still held');
