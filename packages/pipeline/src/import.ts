@@ -60,14 +60,15 @@ export async function runImport(
   let watch: { stop(): Promise<void> } | undefined;
   try {
     hostedStages.push(...(await hosting.decide()));
+    // From here on, on its own timer beside everything else: a wait for the record's projector (whose group may
+    // still list a dead process's members) or one blocked on the database (a lock on the counts it reads) must not
+    // be silent, and a group that empties must be taken up.
+    watch = watchRelocation(c, relocationId, hosting, notice, hostedStages, opts.decideEveryMs ?? 2_000);
     // Every stage of this run starts pending in the relocation record, before any of its records flows.
     await publishRelocationEvent(c, { relocationId, type: 'STARTED', at: Date.now(), summary: '' });
     const chunks = await submitRelocation(c, { ...s, relocationId });
     c.log.info({ relocationId, chunks, hostedStages }, 'relocation submitted');
     const onProgress = opts.onProgress;
-    // Beside the wait, on its own timer: a wait blocked on the database (a lock on the counts it reads) must not
-    // silence the watch.
-    watch = watchRelocation(c, relocationId, hosting, notice, hostedStages, opts.decideEveryMs ?? 2_000);
     interrupt.signal.throwIfAborted();
     const waiting = waitForRelocation(c, relocationId, onProgress && ((p) => onProgress({ ...p, chunks })), opts.timeoutMs ?? 0, 250, 1_000, { signal: interrupt.signal });
     // An interrupt does not wait for a poll in hand (one blocked behind a lock, say).

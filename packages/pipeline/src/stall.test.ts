@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RelocationView } from '@relocate/operations';
-import { fingerprintOf, StallWatch, stageWaitedOn } from './stall.ts';
+import { countedList, fingerprintOf, StallWatch, stageWaitedOn } from './stall.ts';
 
 test('no change for the stall time is told once per stall time, and once when it moves again', () => {
   let now = 0;
@@ -28,4 +28,9 @@ test('the stage waited on is the first in flow order not done; counts make the f
   assert.equal(stageWaitedOn(view([['reader', 'done', 3], ['writer', 'running', 1]])), 'writer');
   assert.equal(stageWaitedOn(undefined), 'reader');
   assert.notEqual(fingerprintOf(view([['writer', 'running', 1]])), fingerprintOf(view([['writer', 'running', 2]])));
+});
+
+test('members of one process are counted, not repeated', () => {
+  assert.equal(countedList(['relocate@h1', 'relocate@h1', 'other@h2']), 'relocate@h1 ×2, other@h2');
+  assert.equal(countedList([]), '');
 });

@@ -82,10 +82,17 @@ export async function explainStall(c: Connections, view: RelocationView | undefi
   if (ahead) lines.push(`${stage}: waiting behind relocation ${ahead} on partition ${partition}`);
   if (lines.length === 0) {
     const members = group?.members ?? [];
-    const where = hosting.here.includes(stage) ? 'this process hosts it' : `group ${group?.group} has ${members.length} member(s): ${members.join(', ')}`;
+    const where = hosting.here.includes(stage) ? 'this process hosts it' : `group ${group?.group} has ${members.length} member(s): ${countedList(members)}`;
     lines.push(`${stage}: no record of relocation ${relocationId} (partition ${partition} of ${partitions}) done in the last ${seconds} s; ${where}. A long batch, or members the broker has not dropped yet (a process that died leaves after ${Math.round(c.config.sessionTimeoutMs / 1000)} s); \`relocate lag\` shows each partition`);
   }
   return lines;
+}
+
+/** `a ×3, b`: the consumers of one process share a client id and host. */
+export function countedList(items: string[]): string {
+  const counts = new Map<string, number>();
+  for (const i of items) counts.set(i, (counts.get(i) ?? 0) + 1);
+  return [...counts].map(([i, n]) => (n > 1 ? `${i} ×${n}` : i)).join(', ');
 }
 
 async function partitionOf(c: Connections, stage: StageName, relocationId: string): Promise<{ partitions: number; partition: number }> {
