@@ -83,7 +83,7 @@ export async function explainStall(c: Connections, view: RelocationView | undefi
   if (lines.length === 0) {
     const members = group?.members ?? [];
     const where = hosting.here.includes(stage) ? 'this process hosts it' : `group ${group?.group} has ${members.length} member(s): ${countedList(members)}`;
-    lines.push(`${stage}: no record of relocation ${relocationId} (partition ${partition} of ${partitions}) done in the last ${seconds} s; ${where}. A long batch, or members the broker has not dropped yet (a process that died leaves after ${Math.round(c.config.sessionTimeoutMs / 1000)} s); \`relocate lag\` shows each partition`);
+    lines.push(`${stage}: no record of relocation ${relocationId} (partition ${partition} of ${partitions}) done in the last ${seconds} s; ${where}. A long batch, or members the broker has not dropped yet (a process that died leaves its groups a session timeout later); \`relocate lag\` shows each partition`);
   }
   return lines;
 }
