@@ -55,8 +55,8 @@ export async function hostStageBuilders(c: Connections, builders: StageBuilder[]
     metricsPort: monitoring.port,
     add,
     stop: async () => {
-      await Promise.all(stages.map((s) => s.stop()));
-      await projector.stop();
+      // Together: each waits for its fetch in flight, and a stop must fit a supervisor's grace period.
+      await Promise.all([...stages.map((s) => s.stop()), projector.stop()]);
       await new Promise<void>((r) => monitoring.server.close(() => r()));
     },
   };

@@ -59,6 +59,8 @@ export type StageState = SupervisedState;
 
 // How often a paused partition asks whether its relocation was resumed or cancelled.
 const pausePollMs = 500;
+// How long an idle fetch waits at the broker (kafkajs: 5 s), so a stop of a stage's consumers is quick.
+const fetchMaxWaitMs = 1_000;
 // Backoff of a consumer rebuilt after a crash.
 const restartBaseMs = 1_000;
 const restartMaxMs = 30_000;
@@ -276,6 +278,8 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
       groupId,
       sessionTimeout: deps.sessionTimeoutMs,
       heartbeatInterval: heartbeatIntervalFor(deps.sessionTimeoutMs),
+      // A stop waits for the fetch in flight: an idle partition's fetch returns after this at the latest.
+      maxWaitTimeInMs: fetchMaxWaitMs,
       retry: { retries: 10 },
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
