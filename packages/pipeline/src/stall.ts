@@ -108,14 +108,22 @@ async function partitionOf(c: Connections, stage: StageName, relocationId: strin
   }
 }
 
+/**
+ * A running relocation created before this one, on the same partition (its reader's), that the stage has not
+ * finished: the stage takes a partition's records in order, so this one waits behind it. Reads only the running
+ * relocations (an index), each by its primary key.
+ */
 async function relocationAhead(c: Connections, stage: StageName, partition: number, relocationId: string): Promise<string | undefined> {
-  const { rows } = await c.pool.query<{ relocation_id: string }>(
-    `SELECT s.relocation_id FROM relocate.relocation_stage s JOIN relocate.relocation r ON r.id = s.relocation_id
-     WHERE s.stage = $1 AND s.state = 'running' AND s.first_partition = $2 AND s.relocation_id <> $3 AND r.status = 'running'
-     ORDER BY s.started_at LIMIT 1`,
+  const { rows } = await c.pool.query<{ id: string }>(
+    `SELECT r.id FROM relocate.relocation r
+     JOIN relocate.relocation_stage rd ON rd.relocation_id = r.id AND rd.stage = 'reader' AND rd.first_partition = $2
+     LEFT JOIN relocate.relocation_stage s ON s.relocation_id = r.id AND s.stage = $1
+     WHERE r.status = 'running' AND r.id <> $3 AND coalesce(s.state, 'pending') <> 'done'
+       AND r.created_at < (SELECT created_at FROM relocate.relocation WHERE id = $3)
+     ORDER BY r.created_at LIMIT 1`,
     [stage, partition, relocationId],
   );
-  return rows[0]?.relocation_id;
+  return rows[0]?.id;
 }
 
 interface LockWait { waiting: number; waitingS: number; blocker: number; blockerApp: string; blockerState: string | null }
