@@ -70,7 +70,7 @@ test('a poison record goes to the stage DLQ with its context while the stage kee
 test('the hosting process reports health and the DLQ count on its metrics endpoint', async () => {
   const health = await fetch(`http://127.0.0.1:${hosted.metricsPort}/healthz`);
   assert.equal(health.status, 200);
-  assert.deepEqual(await health.json(), { healthy: true, stages: { writer: 'running' } });
+  assert.deepEqual(await health.json(), { healthy: true, stages: { writer: 'running' }, restarts: { writer: 0 } });
   const metrics = await (await fetch(`http://127.0.0.1:${hosted.metricsPort}/metrics`)).text();
   assert.match(metrics, /relocate_dlq_records_total\{stage="writer"\} 1/);
   assert.match(metrics, /relocate_records_processed_total\{stage="writer",outcome="ok"\} 1/);

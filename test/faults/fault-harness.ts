@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,9 @@ import { disconnect, runImport } from '@relocate/pipeline';
 import { canonicalDigest, canonicalState } from '../harness/canonical.ts';
 import { testEnvironment, type TestEnvironment } from '../harness/environment.ts';
 import { eventually } from '../harness/eventually.ts';
+import { stopService } from '../harness/processes.ts';
 import { readTopic } from '../harness/topics.ts';
+import { after, before } from 'node:test';
 
 /** Rows of the export every fault relocates: export records plus events. */
 export const rows = Number(process.env.RELOCATE_FAULT_ROWS ?? 5000);
@@ -60,7 +63,7 @@ const options = { scope: 'ORGANIZATION', mergeUsers: false, overwriteConfigs: fa
 /** Submits the export as `relocate import` does and waits for its end; stages must already be live. */
 export async function relocate(world: TestEnvironment, relocationId: string, written: WrittenExport): Promise<RelocationSummary> {
   // A bound on the test, so a stuck relocation fails it instead of hanging the suite.
-  const { summary, hostedStages } = await runImport(world.connections, { relocationId, exportPath: written.exportPath, eventsPath: written.eventsPath, options: { ...options } }, { timeoutMs: 300_000 });
+  const { summary, hostedStages } = await runImport(world.connections, { relocationId, exportPath: written.exportPath, eventsPath: written.eventsPath, options: { ...options } }, { timeoutMs: 300_000, hostStages: false });
   assert.deepEqual(hostedStages, [], 'every stage runs in the processes under test, none in the test');
   return summary;
 }
@@ -164,4 +167,28 @@ export async function referenceOf(exportSeed: number, relocationId: string): Pro
   const reference = { state, digest, events };
   writeFileSync(file, JSON.stringify(reference));
   return reference;
+}
+
+/**
+ * The usual frame of a fault file: the reference of relocation fault-a of export seed 1 loaded before its tests, and
+ * every process pushed to `processes` stopped (thawed first, in case a test froze it) after them.
+ */
+export function faultFile(): { reference: () => Reference; processes: Array<{ child: ChildProcess }> } {
+  let reference: Reference | undefined;
+  const processes: Array<{ child: ChildProcess }> = [];
+  before(async () => {
+    reference = await referenceOf(1, 'fault-a');
+  });
+  after(async () => {
+    for (const p of processes) p.child.kill('SIGCONT');
+    await Promise.all(processes.map((p) => stopService(p)));
+    await closeWorlds();
+  });
+  return {
+    reference: () => {
+      if (!reference) throw new Error('the reference is loaded before the tests');
+      return reference;
+    },
+    processes,
+  };
 }

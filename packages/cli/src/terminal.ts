@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from '@relocate/config';
 import { createLogger, createTerminalLogger, type Logger } from '@relocate/logging';
 import { logsDir } from '@relocate/native-stack';
+import { stderrNotice } from '@relocate/pipeline';
 
 /** Something that draws on the terminal (the progress bars) and can print a line above itself. */
 export interface LineSink { log(line: string): void }
@@ -29,7 +30,7 @@ export class Terminal {
   /** One line for a person on stderr; above the bars while they show, so they are not scrolled away. */
   notice = (line: string): void => {
     if (this.sink) this.sink.log(`${line}\n`);
-    else process.stderr.write(`${line}\n`);
+    else stderrNotice(line);
   };
 
   /** While a sink draws (the bars), notices go through it. */

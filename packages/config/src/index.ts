@@ -37,6 +37,8 @@ const schema = z.object({
   RELOCATE_DLQ_MAX_CONSECUTIVE: z.union([z.literal('none'), z.coerce.number().int().min(0)]).default(20),
   RELOCATE_COMMIT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   RELOCATE_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  RELOCATE_PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  RELOCATE_STALL_NOTICE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   RELOCATE_FINDINGS_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   RELOCATE_LOG_FILE: z.string().min(1).optional(),
@@ -75,6 +77,10 @@ export interface Config {
   commitIntervalMs: number;
   /** A consumer that stops heartbeating leaves its group after this long. */
   sessionTimeoutMs: number;
+  /** Partitions one stage instance processes at once: a slow relocation holds up only its own partition. */
+  partitionConcurrency: number;
+  /** After this long without progress, `relocate import` says in words why. */
+  stallNoticeMs: number;
   /** Where `relocate import` writes each relocation's findings; default: <tmpdir>/relocate-findings. */
   findingsDir: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -122,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dlqMaxConsecutive: e.RELOCATE_DLQ_MAX_CONSECUTIVE === 'none' ? null : e.RELOCATE_DLQ_MAX_CONSECUTIVE,
     commitIntervalMs: e.RELOCATE_COMMIT_INTERVAL_MS,
     sessionTimeoutMs: e.RELOCATE_SESSION_TIMEOUT_MS,
+    partitionConcurrency: e.RELOCATE_PARTITION_CONCURRENCY,
+    stallNoticeMs: e.RELOCATE_STALL_NOTICE_MS,
     findingsDir: e.RELOCATE_FINDINGS_DIR,
     logLevel: e.LOG_LEVEL ?? 'info',
     logLevelFromEnv: e.LOG_LEVEL !== undefined,

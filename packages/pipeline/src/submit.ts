@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { CompressionTypes } from 'kafkajs';
 import type { ExportChunk, ImportOptions } from '@relocate/codec';
 import { createProducer } from '@relocate/stage-runtime';
-import type { Connections } from './host.ts';
+import type { Connections } from '@relocate/stage-host';
 
 export interface Submission { relocationId: string; exportPath: string; eventsPath?: string | undefined; options: ImportOptions }
 

@@ -1,9 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { buildSummary, getRelocation, type RelocationSummary } from '@relocate/database';
-import { stageNames, consumerGroupOf } from '@relocate/codec';
-import type { StageName } from '@relocate/codec';
 import { withRetry } from '@relocate/stage-runtime';
 import { relocationView, type StageView } from '@relocate/operations';
-import type { Connections } from './host.ts';
+import type { Connections } from '@relocate/stage-host';
 
 const failureGraceMs = 60_000;
 
@@ -28,8 +27,14 @@ async function progressOf(c: Connections, relocationId: string): Promise<Progres
  * Waits until the relocation succeeds, fails or is cancelled, reporting progress every progressMs to onProgress
  * when there is one (progress counts the relocation's rows, a cost that grows with the export: not for nobody).
  */
+export interface WaitHooks {
+  /** Waiting ends (throwing) when this aborts. */
+  signal?: AbortSignal;
+}
+
 export async function waitForRelocation(
   c: Connections, relocationId: string, onProgress: ((p: Progress) => void) | undefined, timeoutMs = 0, pollMs = 250, progressMs = 1_000,
+  hooks: WaitHooks = {},
 ): Promise<RelocationSummary> {
   const started = Date.now();
   let lastReport = 0;
@@ -54,23 +59,12 @@ export async function waitForRelocation(
     if (timeoutMs > 0 && Date.now() - started > timeoutMs) {
       throw new Error(`relocation ${relocationId} did not finish within ${Math.round(timeoutMs / 1000)} s; it keeps running: see \`relocate status ${relocationId}\``);
     }
-    await new Promise((res) => setTimeout(res, pollMs));
+    hooks.signal?.throwIfAborted();
+    await sleep(pollMs, undefined, hooks.signal ? { signal: hooks.signal } : {});
   }
 }
 
 async function isParked(c: Connections, relocationId: string): Promise<boolean> {
   const { rowCount } = await c.pool.query('SELECT 1 FROM relocate.parked_relocation WHERE relocation_id = $1', [relocationId]);
   return (rowCount ?? 0) > 0;
-}
-
-/** Stages that have at least one live consumer in their group. */
-export async function liveStages(c: Connections): Promise<StageName[]> {
-  const admin = c.kafka.admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.describeGroups(stageNames.map((s) => consumerGroupOf(c.config.topicPrefix, s)));
-    return stageNames.filter((s) => groups.some((g) => g.groupId === consumerGroupOf(c.config.topicPrefix, s) && g.members.length > 0));
-  } finally {
-    await admin.disconnect();
-  }
 }

@@ -9,3 +9,4 @@ export * from './commit-ledger.ts';
 export * from './control.ts';
 export * from './dlq-limit.ts';
 export * from './progress.ts';
+export * from './instances.ts';

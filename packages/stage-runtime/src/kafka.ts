@@ -9,13 +9,14 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-const transient = /coordinator is loading|coordinator is not available|leadership election|There is no leader/i;
+// Also a group rebalancing: kafkajs logs the broker's answer as an error, then rejoins, as it should.
+const transient = /coordinator is loading|coordinator is not available|leadership election|There is no leader|group is rebalancing/i;
 
 export type KafkaSettings = Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaSasl' | 'kafkaTls'>;
 
 /**
  * The one kafkajs client factory, with the configured SASL and TLS, whose logs go through pino.
- * Coordinator-loading errors at broker start are retried by kafkajs.
+ * Coordinator-loading errors at broker start and rebalances are retried by kafkajs, and logged at debug level.
  */
 export function createKafka(settings: KafkaSettings, log: Logger): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';

@@ -52,7 +52,7 @@ export const metrics = {
   }),
   pausedPartitions: new client.Gauge({
     name: 'relocate_paused_partitions',
-    help: 'Partitions a stage holds because the next record on them belongs to a paused relocation',
+    help: 'Partitions a stage holds because the next record on them belongs to a paused relocation (summed over its consumers in the process)',
     labelNames: ['stage'],
     registers: [registry],
   }),
@@ -68,6 +68,12 @@ export const metrics = {
     labelNames: ['stage'],
     registers: [registry],
   }),
+  stageRestarts: new client.Counter({
+    name: 'relocate_stage_restarts_total',
+    help: 'Times a stage rebuilt its crashed consumer and joined its group again',
+    labelNames: ['stage'],
+    registers: [registry],
+  }),
   retries: new client.Counter({
     name: 'relocate_retries_total',
     help: 'Retries of a record after a retriable failure',
@@ -76,7 +82,7 @@ export const metrics = {
   }),
 };
 
-export interface HealthReport { healthy: boolean; stages: Record<string, string>; halted?: Record<string, string | undefined> }
+export interface HealthReport { healthy: boolean; stages: Record<string, string>; restarts?: Record<string, number>; halted?: Record<string, string | undefined> }
 
 /** Serves /metrics (Prometheus) and /healthz (200 when every hosted stage is running). */
 export async function startMonitoringServer(port: number, health: () => HealthReport): Promise<{ server: Server; port: number }> {

@@ -1,3 +1,4 @@
-import { runService } from '@relocate/pipeline';
+import { runService } from '@relocate/stage-host';
+import { eventSaverService } from './service.ts';
 
-await runService('event-saver');
+await runService('event-saver', eventSaverService);

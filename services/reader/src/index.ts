@@ -4,3 +4,4 @@ export { type AssemblySink, RelocationAssembly } from './assembly.ts';
 export { ExportFilter, filteredOutFindings } from './filters.ts';
 export type { ExportRecord } from './batcher.ts';
 export { eventItems, exportRecords, isInvalidLine } from './export-stream.ts';
+export * from './service.ts';

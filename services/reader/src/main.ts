@@ -1,3 +1,4 @@
-import { runService } from '@relocate/pipeline';
+import { runService } from '@relocate/stage-host';
+import { readerService } from './service.ts';
 
-await runService('reader');
+await runService('reader', readerService);

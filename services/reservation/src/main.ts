@@ -1,3 +1,4 @@
-import { runService } from '@relocate/pipeline';
+import { runService } from '@relocate/stage-host';
+import { reservationService } from './service.ts';
 
-await runService('reservation');
+await runService('reservation', reservationService);

@@ -1,3 +1,4 @@
-import { runService } from '@relocate/pipeline';
+import { runService } from '@relocate/stage-host';
+import { slugResolverService } from './service.ts';
 
-await runService('slug-resolver');
+await runService('slug-resolver', slugResolverService);

@@ -1,2 +1,3 @@
 export * from './stage.ts';
 export { droppedEventFindings, remapEventProjects } from './events.ts';
+export * from './service.ts';

@@ -1,3 +1,4 @@
-import { runService } from '@relocate/pipeline';
+import { runService } from '@relocate/stage-host';
+import { writerService } from './service.ts';
 
-await runService('writer');
+await runService('writer', writerService);

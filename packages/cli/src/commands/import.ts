@@ -5,7 +5,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { stageNames } from '@relocate/codec';
 import type { RelocationSummary } from '@relocate/database';
 import { relocationView } from '@relocate/operations';
-import { disconnect, type Progress, rejectSubmission, runImport } from '@relocate/pipeline';
+import { disconnect, ImportInterrupted, type Progress, rejectSubmission, runImport } from '@relocate/pipeline';
 import { terminalOf } from '../cli-context.ts';
 import { connected } from '../connect.ts';
 import { type DecryptedExport, DecryptionError, decryptToFile } from '../encryption.ts';
@@ -75,7 +75,9 @@ async function runImportCommand(program: Command, exportPath: string, o: ImportC
       }
       progress.update(p);
     };
-    summary ??= (await runImport(c, { relocationId, exportPath: submitted, eventsPath: o.events, options }, { timeoutMs: o.timeout * 1000, onProgress })).summary;
+    summary ??= (await runImport(c, { relocationId, exportPath: submitted, eventsPath: o.events, options }, {
+      timeoutMs: o.timeout * 1000, onProgress, notice: terminal.notice, handleSignals: true,
+    })).summary;
     if (progress) {
       // The bars end as the record does, however short the relocation was.
       const final = await relocationView(c.pool, summary.relocationId);
@@ -85,6 +87,10 @@ async function runImportCommand(program: Command, exportPath: string, o: ImportC
     const findingsPath = writeFindings(summary, { file: o.findingsFile, dir: c.config.findingsDir });
     printSummary(summary, o.json, { findingsPath, logPath: terminal.logFile && shown(terminal.logFile) });
     process.exitCode = summary.status === 'success' ? 0 : 1;
+  } catch (err) {
+    // The stages hosted here stopped cleanly, and runImport said how the relocation goes on.
+    if (!(err instanceof ImportInterrupted)) throw err;
+    process.exitCode = 130;
   } finally {
     stopBars();
     await decrypted?.dispose();

@@ -1,0 +1,3 @@
+export * from './connect.ts';
+export * from './host.ts';
+export * from './service.ts';
