@@ -3,6 +3,7 @@ import { humanLines } from './human-lines.ts';
 
 export type { Logger };
 export { humanLine, humanLines } from './human-lines.ts';
+export { logProcessWarnings } from './process-warnings.ts';
 
 /**
  * Paths that may carry secrets anywhere in a log object: Sentry password hashes, API and auth tokens,

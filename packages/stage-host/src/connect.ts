@@ -1,7 +1,7 @@
 import { RecordCodec, type Topics, topicsFor } from '@relocate/codec';
 import type { Config } from '@relocate/config';
 import { createPool, migrate, type Pool } from '@relocate/database';
-import { createLogger, type Logger } from '@relocate/logging';
+import { createLogger, type Logger, logProcessWarnings } from '@relocate/logging';
 import { createKafka, ensureTopology, withRetry } from '@relocate/stage-runtime';
 import type { Kafka } from 'kafkajs';
 
@@ -12,6 +12,7 @@ export interface Connections { config: Config; log: Logger; pool: Pool; kafka: K
 const startupWaitMs = 120_000;
 
 export async function connect(config: Config, log: Logger = createLogger('relocate', config.logLevel)): Promise<Connections> {
+  logProcessWarnings(log);
   const pool = createPool(config, 10);
   const kafka = createKafka(config, log);
   const codec = new RecordCodec(config.schemaRegistryUrl);
