@@ -4,7 +4,7 @@ import { describeFinding } from '@relocate/domain';
 /** Changed slugs and usernames listed before "… and N more"; all of them are in the findings file and --json. */
 export const listedChanges = 20;
 /** Findings shown per kind. */
-export const listedFindings = 3;
+const listedFindings = 3;
 
 export interface SummaryFiles { findingsPath?: string | undefined; logPath?: string | undefined }
 

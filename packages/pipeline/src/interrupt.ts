@@ -10,7 +10,7 @@ export class ImportInterrupted extends Error {
   }
 }
 
-export const interruptSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const interruptSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
  * Calls onFirst at the first SIGINT, SIGTERM or SIGHUP; a second one exits at once (130, as a shell reports Ctrl-C).

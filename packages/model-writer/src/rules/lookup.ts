@@ -72,7 +72,7 @@ export class Claimed {
 export type KeyColumn = readonly [column: string, type: 'bigint' | 'text'];
 
 /** A row's composite key, or undefined when a part of it is null (such a row never collides). */
-export const compositeKey = (values: Record<string, unknown>, key: readonly KeyColumn[]): string | undefined =>
+const compositeKey = (values: Record<string, unknown>, key: readonly KeyColumn[]): string | undefined =>
   key.some(([c]) => values[c] == null) ? undefined : JSON.stringify(key.map(([c]) => String(values[c])));
 
 /**

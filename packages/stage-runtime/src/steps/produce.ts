@@ -4,7 +4,7 @@ import type { RecordCodec } from '@relocate/codec';
 export interface Output { topic: string; key: string; value: object; headers?: IHeaders }
 
 /** Encodes outputs in the wire format, one list of messages per topic, in the order they were made. */
-export async function encodeOutputs(codec: Pick<RecordCodec, 'encode'>, outputs: Output[]): Promise<TopicMessages[]> {
+async function encodeOutputs(codec: Pick<RecordCodec, 'encode'>, outputs: Output[]): Promise<TopicMessages[]> {
   const byTopic = new Map<string, Message[]>();
   for (const o of outputs) {
     const value = await codec.encode(o.topic, o.value);
