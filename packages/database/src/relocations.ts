@@ -1,6 +1,6 @@
 import type { ImportOptions } from '@relocate/codec';
-import { type Finding, fingerprintOf } from '@relocate/domain';
-import type { Client, Pool } from './pool.ts';
+import { describeFinding, type Finding, fingerprintOf } from '@relocate/domain';
+import { type Client, type Pool, withTransaction } from './pool.ts';
 
 type Queryable = Pool | Client;
 
@@ -90,6 +90,17 @@ export async function failRelocation(db: Queryable, id: string, reason: string):
   );
 }
 
+/**
+ * Records the error that fails a relocation and fails it, in one transaction: a summary built between the two
+ * would see the finding without the relocation's reason.
+ */
+export async function failWithFinding(pool: Pool, finding: Finding): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await recordFindings(client, [finding]);
+    await failRelocation(client, finding.relocationId, describeFinding(finding));
+  });
+}
+
 /** A relocation submitted again under its id runs again; every stage's idempotency makes that a no-op for done work. */
 export async function restartRelocation(db: Queryable, id: string): Promise<void> {
   await db.query(
@@ -124,7 +135,7 @@ export async function buildSummary(db: Queryable, id: string): Promise<Relocatio
   return {
     relocationId: id,
     status: failed ? 'failure' : 'success',
-    reason: relocation?.reason ?? (firstError ? `${firstError.kind}: ${firstError.reason}` : null),
+    reason: relocation?.reason ?? (firstError ? describeFinding({ relocationId: id, ...firstError }) : null),
     models,
     slugs: Object.fromEntries(slugRows.map((r) => [r.requested_slug, r.final_slug])),
     events: eventRows[0]?.n ?? 0,

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import { buildSummary, failRelocation, getRelocation, recordFindings, restartRelocation, startRelocation, type RelocationSummary } from '@relocate/database';
+import { buildSummary, failWithFinding, getRelocation, restartRelocation, startRelocation, type RelocationSummary } from '@relocate/database';
 import type { ImportOptions } from '@relocate/codec';
-import { describeFinding, type Finding } from '@relocate/domain';
+import type { Finding } from '@relocate/domain';
 import { publishRelocationEvent, relocationView } from '@relocate/operations';
 import type { Connections } from '@relocate/stage-host';
 import { type Notice, StageHosting } from './hosting.ts';
@@ -142,8 +142,7 @@ export async function rejectSubmission(
   if (await getRelocation(c.pool, id)) await restartRelocation(c.pool, id);
   else await startRelocation(c.pool, id, options);
   const full: Finding = { relocationId: id, stage: 'submit', severity: 'error', ...finding };
-  await recordFindings(c.pool, [full]);
-  await failRelocation(c.pool, id, describeFinding(full));
+  await failWithFinding(c.pool, full);
   const summary = await buildSummary(c.pool, id);
   await c.pool.query('UPDATE relocate.relocation SET summary = $2, completed_at = now() WHERE id = $1', [id, summary]);
   return summary;

@@ -1,8 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
 import { consumerGroupOf, type PipelineRecord, type RecordCodec, type RelocationEvent, type StageName, type Topics } from '@relocate/codec';
-import { failRelocation, recordFindings, type Pool } from '@relocate/database';
-import { describeFinding } from '@relocate/domain';
+import { failWithFinding, recordFindings, type Pool } from '@relocate/database';
 import type { Logger } from '@relocate/logging';
 import { CommitLedger } from './commit-ledger.ts';
 import { dispositionOf, dispositionsOf, parkRelocation } from './control.ts';
@@ -133,10 +132,9 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     stage: def.stage,
     send: async (message, headers) => void (await producer.send({ topic: deps.topics.dlq[def.stage], acks: -1, messages: [{ key: message.key, value: message.value, headers }] })),
     recordFailure: async (finding, relocationId, park) => {
-      await recordFindings(deps.pool, [finding]);
-      if (!relocationId) return;
+      if (!relocationId) return recordFindings(deps.pool, [finding]);
       if (park) await parkRelocation(deps.pool, relocationId, def.stage, finding.reason);
-      await failRelocation(deps.pool, relocationId, describeFinding(finding));
+      await failWithFinding(deps.pool, finding);
     },
     dlqLimit,
     retryBaseMs: deps.retry.baseMs,

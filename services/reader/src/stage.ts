@@ -1,6 +1,6 @@
 import type { ExportChunk, Topics } from '@relocate/codec';
-import { failRelocation, getRelocation, recordFindings, restartRelocation, startRelocation, type Pool } from '@relocate/database';
-import { BadInputError, describeFinding, type Finding, type ModelGraph } from '@relocate/domain';
+import { failWithFinding, getRelocation, recordFindings, restartRelocation, startRelocation, type Pool } from '@relocate/database';
+import { BadInputError, type Finding, type ModelGraph } from '@relocate/domain';
 import { type Output, pipelineOutput, ReadAgainError, type StageContext, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 import { RelocationAssembly } from './assembly.ts';
 import { ExportFilter, filteredOutFindings } from './filters.ts';
@@ -105,8 +105,7 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
         if (err instanceof BadInputError) {
           // Recorded before the end marker leaves, so no later stage can see the relocation as healthy.
           const finding: Finding = { relocationId: id, stage: 'reader', ...err.finding };
-          await recordFindings(deps.pool, [finding]);
-          await failRelocation(deps.pool, id, describeFinding(finding));
+          await failWithFinding(deps.pool, finding);
           await ctx.produce(finish(id, assembly, ctx));
         }
         throw err;
