@@ -21,6 +21,12 @@ test('a bad value names the variable', () => {
   assert.throws(() => loadConfig({ RELOCATE_TOPIC_PREFIX: 'bad prefix' }), /RELOCATE_TOPIC_PREFIX/);
 });
 
+test('Kafka compression is gzip unless switched off, and nothing else is accepted', () => {
+  assert.equal(loadConfig({}).kafkaCompression, 'gzip');
+  assert.equal(loadConfig({ RELOCATE_KAFKA_COMPRESSION: 'none' }).kafkaCompression, 'none');
+  assert.throws(() => loadConfig({ RELOCATE_KAFKA_COMPRESSION: 'lz4' }), /RELOCATE_KAFKA_COMPRESSION/);
+});
+
 test('the DLQ limit can be switched off part by part', () => {
   const c = loadConfig({ RELOCATE_DLQ_MAX_INVALID_RATIO: 'none', RELOCATE_DLQ_MAX_CONSECUTIVE: '3' });
   assert.equal(c.dlqMaxInvalidRatio, null);

@@ -38,6 +38,7 @@ const schema = z.object({
   RELOCATE_COMMIT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   RELOCATE_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   RELOCATE_PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  RELOCATE_KAFKA_COMPRESSION: z.enum(['gzip', 'none']).default('gzip'),
   RELOCATE_STALL_NOTICE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   RELOCATE_FINDINGS_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -79,6 +80,8 @@ export interface Config {
   sessionTimeoutMs: number;
   /** Partitions one stage instance processes at once: a slow relocation holds up only its own partition. */
   partitionConcurrency: number;
+  /** How every producer compresses its batches: gzip saves disk and network, none saves CPU on every hop. */
+  kafkaCompression: 'gzip' | 'none';
   /** After this long without progress, `relocate import` says in words why. */
   stallNoticeMs: number;
   /** Where `relocate import` writes each relocation's findings; default: <tmpdir>/relocate-findings. */
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     commitIntervalMs: e.RELOCATE_COMMIT_INTERVAL_MS,
     sessionTimeoutMs: e.RELOCATE_SESSION_TIMEOUT_MS,
     partitionConcurrency: e.RELOCATE_PARTITION_CONCURRENCY,
+    kafkaCompression: e.RELOCATE_KAFKA_COMPRESSION,
     stallNoticeMs: e.RELOCATE_STALL_NOTICE_MS,
     findingsDir: e.RELOCATE_FINDINGS_DIR,
     logLevel: e.LOG_LEVEL ?? 'info',

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { CompressionTypes } from 'kafkajs';
 import type { ExportChunk, ImportOptions } from '@relocate/codec';
-import { createProducer } from '@relocate/stage-runtime';
+import { compressionOf, createProducer } from '@relocate/stage-runtime';
 import type { Connections } from '@relocate/stage-host';
 
 export interface Submission { relocationId: string; exportPath: string; eventsPath?: string | undefined; options: ImportOptions }
@@ -33,7 +32,7 @@ export async function submitRelocation(c: Connections, s: Submission): Promise<n
     const send = async (chunks: ExportChunk[]): Promise<void> => {
       if (chunks.length === 0) return;
       const messages = await Promise.all(chunks.map(async (chunk) => ({ key: s.relocationId, value: await c.codec.encode(c.topics.exports, chunk) })));
-      await producer.send({ topic: c.topics.exports, acks: -1, compression: CompressionTypes.GZIP, messages });
+      await producer.send({ topic: c.topics.exports, acks: -1, compression: compressionOf(c.config.kafkaCompression), messages });
       sent += chunks.length;
     };
     const parts: Array<['EXPORT' | 'EVENTS', string]> = [['EXPORT', s.exportPath]];

@@ -24,6 +24,7 @@ export async function hostStageBuilders(c: Connections, builders: StageBuilder[]
     dlqLimit: { maxInvalidRatio: c.config.dlqMaxInvalidRatio, maxConsecutiveCount: c.config.dlqMaxConsecutive },
     commitIntervalMs: c.config.commitIntervalMs,
     sessionTimeoutMs: c.config.sessionTimeoutMs,
+    compression: c.config.kafkaCompression,
     log: c.log,
   };
   const stages: RunningStage[] = [];

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
 import type { Config, KafkaSasl } from '@relocate/config';
 import type { Logger } from '@relocate/logging';
 
@@ -51,4 +51,9 @@ function saslOptions({ mechanism, username, password }: KafkaSasl): SASLOptions 
  */
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 } });
+}
+
+/** kafkajs's codec for a configured compression. */
+export function compressionOf(c: 'gzip' | 'none' | undefined): CompressionTypes {
+  return c === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
 }

@@ -1,12 +1,11 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { CompressionTypes } from 'kafkajs';
 import { consumerGroupOf, type PipelineRecord, type RecordCodec, type RelocationEvent, type StageName, type Topics } from '@relocate/codec';
 import { failWithFinding, recordFindings, type Pool } from '@relocate/database';
 import type { Logger } from '@relocate/logging';
 import { CommitLedger } from './commit-ledger.ts';
 import { dispositionOf, dispositionsOf, parkRelocation } from './control.ts';
 import { type DlqLimit, DlqLimitExceededError, DlqLimitState } from './dlq-limit.ts';
-import { createProducer } from './kafka.ts';
+import { compressionOf, createProducer } from './kafka.ts';
 import { metrics } from './metrics.ts';
 import { PartitionOffsets } from './offsets.ts';
 import { BatchProgress } from './progress.ts';
@@ -45,6 +44,8 @@ export interface StageDeps {
   /** Idle partitions are committed again this often, as a sign of life that `relocate lag` reads. */
   commitIntervalMs: number;
   sessionTimeoutMs: number;
+  /** Compression of everything the stage produces; gzip when not given. */
+  compression?: 'gzip' | 'none';
   /** Told when this consumer halts, so the other consumers of the stage in the process halt with it. */
   onHalt?: (reason: string) => void;
   log: Logger;
@@ -126,7 +127,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
   // The steps, in the order a record meets them.
   const readDispositions = (ids: string[]) => withRetry(() => dispositionsOf(deps.pool, ids, def.stage), recordRetry, () => undefined);
   const decode = decodeStep<T>(deps.codec, recordRetry, onRetry);
-  const produce = produceStep(deps.codec, (topicMessages) => producer.sendBatch({ acks: -1, compression: CompressionTypes.GZIP, topicMessages }));
+  const produce = produceStep(deps.codec, (topicMessages) => producer.sendBatch({ acks: -1, compression: compressionOf(deps.compression), topicMessages }));
   const processRecord = processStep<T>((m, ctx) => def.process(m, ctx), produce, recordRetry, onRetry);
   const deadLetter = new DeadLetterStep({
     stage: def.stage,
