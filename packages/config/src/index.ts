@@ -45,6 +45,9 @@ const schema = z.object({
   RELOCATE_LOG_FILE: z.string().min(1).optional(),
 });
 
+/** How the stages' outputs and a submitted export are compressed on Kafka. */
+export type KafkaCompression = 'gzip' | 'none';
+
 export interface Config {
   kafkaBrokers: string[];
   kafkaClientId: string;
@@ -80,8 +83,8 @@ export interface Config {
   sessionTimeoutMs: number;
   /** Partitions one stage instance processes at once: a slow relocation holds up only its own partition. */
   partitionConcurrency: number;
-  /** How every producer compresses its batches: gzip saves disk and network, none saves CPU on every hop. */
-  kafkaCompression: 'gzip' | 'none';
+  /** gzip saves disk and network, none saves CPU on every hop. */
+  kafkaCompression: KafkaCompression;
   /** After this long without progress, `relocate import` says in words why. */
   stallNoticeMs: number;
   /** Where `relocate import` writes each relocation's findings; default: <tmpdir>/relocate-findings. */

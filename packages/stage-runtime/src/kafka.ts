@@ -1,5 +1,5 @@
 import { CompressionTypes, Kafka, logLevel, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
-import type { Config, KafkaSasl } from '@relocate/config';
+import type { Config, KafkaCompression, KafkaSasl } from '@relocate/config';
 import type { Logger } from '@relocate/logging';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -54,6 +54,6 @@ export function createProducer(kafka: Kafka): Producer {
 }
 
 /** kafkajs's codec for a configured compression. */
-export function compressionOf(c: 'gzip' | 'none' | undefined): CompressionTypes {
+export function compressionOf(c: KafkaCompression | undefined): CompressionTypes {
   return c === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
 }

@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { consumerGroupOf, type PipelineRecord, type RecordCodec, type RelocationEvent, type StageName, type Topics } from '@relocate/codec';
 import { failWithFinding, recordFindings, type Pool } from '@relocate/database';
+import type { KafkaCompression } from '@relocate/config';
 import type { Logger } from '@relocate/logging';
 import { CommitLedger } from './commit-ledger.ts';
 import { dispositionOf, dispositionsOf, parkRelocation } from './control.ts';
@@ -45,7 +46,7 @@ export interface StageDeps {
   commitIntervalMs: number;
   sessionTimeoutMs: number;
   /** Compression of everything the stage produces; gzip when not given. */
-  compression?: 'gzip' | 'none';
+  compression?: KafkaCompression;
   /** Told when this consumer halts, so the other consumers of the stage in the process halt with it. */
   onHalt?: (reason: string) => void;
   log: Logger;
