@@ -49,16 +49,41 @@ export class RecordCodec {
   }
 
   async register(topic: string, typeName: string): Promise<number> {
-    const subject = `${topic}-value`;
-    await this.setCompatibility(subject, 'BACKWARD');
-    const { id } = await this.registry.register({ type: SchemaType.AVRO, schema: this.schemaOf(typeName) }, { subject });
-    this.ids.set(topic, id);
-    this.readers.set(topic, this.typeOf(typeName));
+    return (await this.lookUp(topic, typeName)) ?? this.registerAnew(topic, typeName);
+  }
+
+  /**
+   * Registers every topic's schema, as every process does at start: the lookups at once, then any registration
+   * one at a time, so that two never race to store the same schema text.
+   */
+  async registerAll(valueTypes: Map<string, string>): Promise<void> {
+    const entries = [...valueTypes];
+    const known = await Promise.all(entries.map(([topic, type]) => this.lookUp(topic, type)));
+    for (const [i, [topic, type]] of entries.entries()) if (known[i] === undefined) await this.registerAnew(topic, type);
+  }
+
+  /**
+   * The id of a subject that already holds this very schema: an earlier start registered it, compatibility first.
+   * A lookup is a read; registering again takes the registry's write path (about 60 ms each on Apicurio, one at a
+   * time). Any failure (a subject not there yet, or a registry away) leaves it to the registration to answer.
+   */
+  private async lookUp(topic: string, typeName: string): Promise<number | undefined> {
+    const id = await this.registry.getRegistryIdBySchema(`${topic}-value`, { type: SchemaType.AVRO, schema: this.schemaOf(typeName) }).catch(() => undefined);
+    if (id !== undefined) this.remember(topic, typeName, id);
     return id;
   }
 
-  async registerAll(valueTypes: Map<string, string>): Promise<void> {
-    for (const [topic, type] of valueTypes) await this.register(topic, type);
+  private async registerAnew(topic: string, typeName: string): Promise<number> {
+    const subject = `${topic}-value`;
+    await this.setCompatibility(subject, 'BACKWARD');
+    const { id } = await this.registry.register({ type: SchemaType.AVRO, schema: this.schemaOf(typeName) }, { subject });
+    this.remember(topic, typeName, id);
+    return id;
+  }
+
+  private remember(topic: string, typeName: string, id: number): void {
+    this.ids.set(topic, id);
+    this.readers.set(topic, this.typeOf(typeName));
   }
 
   async encode(topic: string, value: object): Promise<Buffer> {

@@ -10,3 +10,4 @@ export * from './control.ts';
 export * from './dlq-limit.ts';
 export * from './progress.ts';
 export * from './instances.ts';
+export { groupMembership } from './steps/liveness.ts';

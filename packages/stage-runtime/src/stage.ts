@@ -15,7 +15,7 @@ import { commitStep } from './steps/commit.ts';
 import { DeadLetterStep } from './steps/dead-letter.ts';
 import { decodeStep } from './steps/decode.ts';
 import { BatchDispositions, PausedPartitions } from './steps/disposition.ts';
-import { heartbeatIntervalFor, keepingAlive } from './steps/liveness.ts';
+import { groupMembership, heartbeatIntervalFor, keepingAlive } from './steps/liveness.ts';
 import { processStep, ReadAgainError, type StageContext, type StageMessage } from './steps/process.ts';
 import { type Output, produceStep } from './steps/produce.ts';
 import { ConsumerSupervisor, type SupervisedState } from './steps/supervisor.ts';
@@ -60,8 +60,6 @@ export type StageState = SupervisedState;
 
 // How often a paused partition asks whether its relocation was resumed or cancelled.
 const pausePollMs = 500;
-// How long an idle fetch waits at the broker (kafkajs: 5 s), so a stop of a stage's consumers is quick.
-const fetchMaxWaitMs = 1_000;
 // Backoff of a consumer rebuilt after a crash.
 const restartBaseMs = 1_000;
 const restartMaxMs = 30_000;
@@ -276,10 +274,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
   function buildConsumer(): Consumer {
     const consumer = deps.kafka.consumer({
       groupId,
-      sessionTimeout: deps.sessionTimeoutMs,
-      heartbeatInterval: heartbeatIntervalFor(deps.sessionTimeoutMs),
-      // A stop waits for the fetch in flight: an idle partition's fetch returns after this at the latest.
-      maxWaitTimeInMs: fetchMaxWaitMs,
+      ...groupMembership(deps.sessionTimeoutMs),
       retry: { retries: 10 },
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {

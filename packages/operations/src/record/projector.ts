@@ -1,7 +1,7 @@
 import type { EachBatchPayload } from 'kafkajs';
 import type { RelocationEvent } from '@relocate/codec';
 import { withTransaction } from '@relocate/database';
-import { withRetry } from '@relocate/stage-runtime';
+import { groupMembership, withRetry } from '@relocate/stage-runtime';
 import { type OperationsContext, recordGroupOf } from '../context.ts';
 import { applyAt } from './projection.ts';
 
@@ -15,7 +15,8 @@ export interface Projector { stop(): Promise<void> }
 export async function startProjector(c: OperationsContext): Promise<Projector> {
   const log = c.log.child({ component: 'record-projector' });
   const topic = c.topics.relocations;
-  const consumer = c.kafka.consumer({ groupId: recordGroupOf(c.config.topicPrefix), sessionTimeout: c.config.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(c.config.sessionTimeoutMs / 10)) });
+  // As a stage's consumers: a stop of the process waits for this one's idle fetch too.
+  const consumer = c.kafka.consumer({ groupId: recordGroupOf(c.config.topicPrefix), ...groupMembership(c.config.sessionTimeoutMs) });
   const retry = { maxRetries: Number.MAX_SAFE_INTEGER, baseMs: c.config.retryBaseMs };
 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {

@@ -33,7 +33,7 @@ export async function publishRelocationEvent(c: OperationsContext, event: Reloca
       if (Date.now() > deadline) {
         throw new RecordNotProjectedError(`the relocation record did not show the ${event.type} event of relocation ${event.relocationId} within ${Math.round(timeoutMs / 1000)} s`);
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 25));
     }
   } finally {
     await own?.stop();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { heartbeatIntervalFor, keepingAlive } from './liveness.ts';
+import { groupMembership, heartbeatIntervalFor, keepingAlive } from './liveness.ts';
 
 test('work longer than the interval heartbeats on a timer beside it, and stops when the work ends', async () => {
   let beats = 0;
@@ -23,7 +23,10 @@ test('a failing heartbeat is reported and the work goes on; a failing work is th
   await assert.rejects(keepingAlive(async () => undefined, 5, async () => { throw new Error('boom'); }, () => undefined), /boom/);
 });
 
-test('heartbeats come ten times a session, never more than twice a second', () => {
-  assert.equal(heartbeatIntervalFor(30_000), 3_000);
-  assert.equal(heartbeatIntervalFor(1_000), 500);
+test('heartbeats come every second, or three times a short session', () => {
+  assert.equal(heartbeatIntervalFor(30_000), 1_000);
+  assert.equal(heartbeatIntervalFor(6_000), 1_000);
+  assert.equal(heartbeatIntervalFor(1_500), 500);
+  assert.equal(heartbeatIntervalFor(300), 200);
+  assert.deepEqual(groupMembership(30_000), { sessionTimeout: 30_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 500 });
 });
