@@ -7,9 +7,12 @@ export interface Point { rows: number; rowsPerSecond: number }
 type Series = ContestantName | 'relocate-region' | 'relocate-region-merge';
 const seriesOf = (c: ContestantResult): Series => (c.variant ? `relocate-${c.variant}` : c.contestant);
 
-const colors: Record<Series, string> = { copy: '#1f77b4', baseline: '#d62728', relocate: '#2ca02c', 'relocate-region': '#9467bd', 'relocate-region-merge': '#ff7f0e' };
+const colors: Record<Series, string> = {
+  copy: '#1f77b4', baseline: '#d62728', relocate: '#2ca02c', 'relocate-region': '#9467bd', 'relocate-region-merge': '#ff7f0e',
+  'copy-relocated': '#17becf', 'relocate-oneshot': '#8c564b',
+};
 const names: Record<Series, string> = {
-  copy: 'COPY bound', baseline: 'row-at-a-time baseline', relocate: 'relocate end to end',
+  copy: 'COPY bound', baseline: 'row-at-a-time baseline', relocate: 'relocate end to end', 'copy-relocated': "COPY of relocate's rows", 'relocate-oneshot': 'relocate one-shot (CLI)',
   'relocate-region': 'relocate, populated region', 'relocate-region-merge': 'relocate, region, merge users',
 };
 

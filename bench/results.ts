@@ -1,7 +1,7 @@
 import type { ContestantName, ContestantResult } from './contestants/contestant.ts';
 import type { Machine } from './machine.ts';
 
-/** One export size in one run: the three contestants on the same rows. */
+/** One export size in one run: the contestants on the same rows. */
 export interface SizeResult {
   label: string;
   rows: number;
@@ -10,7 +10,8 @@ export interface SizeResult {
   models: Record<string, number>;
   events: number;
   seed: number;
-  contestants: Array<ContestantResult & { rowsPerSecond: number; toCopy: number | null; toBaseline: number | null }>;
+  /** toCopyRelocated: rows/s over copy-relocated's (relocate's is its share of the COPY of its own rows); absent in runs before it. */
+  contestants: Array<ContestantResult & { rowsPerSecond: number; toCopy: number | null; toBaseline: number | null; toCopyRelocated?: number | null }>;
   /** `relocate plan` of the same export on an empty database; toRelocate is its wall time over the import's. */
   plan?: PlanTiming;
   /** With a region: relocate's rows/s into it against into the empty target (empty / populated is the wall-time ratio). */
@@ -61,6 +62,8 @@ export const contestantLabels: Record<ContestantName, string> = {
   copy: 'COPY bound (PostgreSQL COPY, rows pre-remapped, no Kafka)',
   baseline: 'row-at-a-time baseline (yardstick: SELECT + INSERT RETURNING + pk map per row, 20 rows per transaction)',
   relocate: 'relocate end to end (exports topic -> 5 stages -> relocation completed)',
+  'copy-relocated': "COPY of relocate's rows (into an empty clone of the schema, one transaction, no Kafka)",
+  'relocate-oneshot': 'relocate one-shot (`relocate import --json` with no stage live: spawn to exit)',
 };
 
 /** A contestant's name with the target it ran into. */
@@ -72,10 +75,12 @@ export function withRatios(results: ContestantResult[]): SizeResult['contestants
   const rate = (r: ContestantResult): number => r.rows / (r.wallMs / 1000);
   const copy = results.find((r) => r.contestant === 'copy');
   const baseline = results.find((r) => r.contestant === 'baseline');
+  const copyRelocated = results.find((r) => r.contestant === 'copy-relocated');
   return results.map((r) => ({
     ...r,
     rowsPerSecond: rate(r),
     toCopy: copy ? rate(r) / rate(copy) : null,
     toBaseline: baseline ? rate(r) / rate(baseline) : null,
+    toCopyRelocated: copyRelocated ? rate(r) / rate(copyRelocated) : null,
   }));
 }

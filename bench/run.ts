@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: three contestants import the same synthetic export, in the same run, on the same database
- * server: the COPY bound, the row-at-a-time baseline, and relocate end to end. Prints a table, writes the JSON
+ * `npm run bench`: the contestants import the same synthetic export, in the same run, on the same database
+ * server: the COPY bound, the row-at-a-time baseline, relocate end to end with its stages live, the COPY of the rows
+ * relocate wrote, and relocate one-shot (the CLI hosting every stage itself). Prints a table, writes the JSON
  * under bench/results/ and redraws the rows/s plot from every result there. Never a timed test: no thresholds.
  */
 import { spawn } from 'node:child_process';
@@ -19,13 +20,13 @@ import { describeMachine, type Machine } from './machine.ts';
 import { latestPoints, throughputSvg } from './plot.ts';
 import type { PlanBenchResult } from './plan.ts';
 import { type BenchRun, compareRegion, contestantLabels, type PlanTiming, type SizeResult, withRatios } from './results.ts';
-import { regionTable, resultTable } from './table.ts';
+import { oneshotLine, regionTable, resultTable } from './table.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const usage = `usage: npm run bench -- [--rows 10k,100k,1M] [--size 1GB] [--contestants copy,baseline,relocate] [--seed N]
+const usage = `usage: npm run bench -- [--rows 10k,100k,1M] [--size 1GB] [--contestants copy,baseline,relocate,copy-relocated,relocate-oneshot] [--seed N]
                      [--out bench/results] [--work DIR] [--cpu-prof DIR] [--trace-sql]
                      [--region-users 1M --region-orgs 100k [--collide 100%]]
-Without --rows or --size it runs 100k rows. With a region, relocate also runs into a target that first holds that
+Without --rows or --size it runs 100k rows; copy-relocated copies relocate's rows, so it needs relocate. With a region, relocate also runs into a target that first holds that
 many resident users (with emails) and organizations (with slug reservations), which hold --collide of the export's
 usernames, emails and slugs: once renaming them, once with --merge-users. For profiling runs (they slow relocate down, so keep their --out apart):
 --cpu-prof writes a V8 CPU profile of the relocate contestant to DIR; --trace-sql times relocate's queries.`;
@@ -51,10 +52,13 @@ if (values.help) {
   process.exit(0);
 }
 
-const contestants = values.contestants.split(',').map((s) => s.trim()) as ContestantName[];
-for (const c of contestants) {
+const chosen = values.contestants.split(',').map((s) => s.trim()) as ContestantName[];
+for (const c of chosen) {
   if (!contestantNames.includes(c)) throw new Error(`unknown contestant "${c}"; contestants are ${contestantNames.join(', ')}`);
 }
+if (chosen.includes('copy-relocated') && !chosen.includes('relocate')) throw new Error('copy-relocated copies the rows relocate wrote: --contestants must name relocate too');
+// In contestantNames' order whatever the order asked: copy-relocated reads relocate's database, so it runs after it.
+const contestants = contestantNames.filter((c) => chosen.includes(c));
 const seed = Number(values.seed);
 const sizes = [
   ...(values.rows ?? (values.size ? '' : '100k')).split(',').filter(Boolean).map((t) => ({ label: `${t} rows`, shape: shapeForRows(parseRows(t)) })),
@@ -74,7 +78,9 @@ const databaseOf = (c: ContestantName | 'plan'): string => {
   return config.databaseUrl.replace(/\/[^/]*$/, `/${base}_bench_${c}`);
 };
 
-const contestantFiles: Record<ContestantName, string> = { copy: 'copy-bound.ts', baseline: 'row-at-a-time.ts', relocate: 'relocate.ts' };
+const contestantFiles: Record<ContestantName, string> = {
+  copy: 'copy-bound.ts', baseline: 'row-at-a-time.ts', relocate: 'relocate.ts', 'copy-relocated': 'copy-relocated.ts', 'relocate-oneshot': 'relocate-oneshot.ts',
+};
 
 /** Runs one contestant in its own process, so its peak RSS and CPU are its own. */
 function runContestant(c: ContestantName, written: WrittenExport, variant?: Variant): Promise<ContestantResult> {
@@ -83,7 +89,8 @@ function runContestant(c: ContestantName, written: WrittenExport, variant?: Vari
   // Contestants run from their bundles, as the CLI and the services do; a profiled run runs the sources, so that its
   // time is charged to the package it was spent in.
   const launch = c === 'relocate' && values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--import', 'tsx'] : [path.join(root, 'bin', 'run.js')];
-  return runBenchProcess(c, [...launch, path.join(root, 'bench', 'contestants', contestantFiles[c])], databaseOf(c), written, [...(c === 'relocate' && values['trace-sql'] ? ['--trace-sql'] : []), ...regionArgs]);
+  const extra = [...(c === 'relocate' && values['trace-sql'] ? ['--trace-sql'] : []), ...(c === 'copy-relocated' ? ['--copy-from', databaseOf('relocate')] : []), ...regionArgs];
+  return runBenchProcess(c, [...launch, path.join(root, 'bench', 'contestants', contestantFiles[c])], databaseOf(c), written, extra);
 }
 
 /** A script of the bench in a process of its own on the export; its result is the JSON on the last line of its stdout. */
@@ -94,7 +101,8 @@ function runBenchProcess<T>(name: string, args: string[], database: string, writ
     env: {
       ...process.env,
       DATABASE_URL: database,
-      RELOCATE_TOPIC_PREFIX: `${config.topicPrefix}.bench.${runId}.${written.rows}`,
+      // A prefix per process: relocate-oneshot must find every consumer group empty, whoever ran before it.
+      RELOCATE_TOPIC_PREFIX: `${config.topicPrefix}.bench.${runId}.${written.rows}.${name}`,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
     },
@@ -207,6 +215,8 @@ async function main(): Promise<void> {
       results.push(result);
       process.stdout.write(`\n${resultTable(result)}\n`);
       if (result.region) process.stdout.write(`\n${regionTable(result.label, result.region)}\n`);
+      const oneshot = result.contestants.find((c) => c.contestant === 'relocate-oneshot');
+      if (oneshot) process.stdout.write(`\n${oneshotLine(oneshot, result.contestants.find((c) => c.contestant === 'relocate' && !c.variant))}\n`);
       if (plan) process.stdout.write(`relocate plan of the same export: ${(plan.wallMs / 1000).toFixed(1)} s, ${(plan.toRelocate * 100).toFixed(0)}% of the import's wall time, peak RSS ${Math.round(plan.peakRssBytes / 2 ** 20)} MB\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

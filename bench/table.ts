@@ -13,7 +13,7 @@ function render(header: string[], rows: string[][]): string {
 
 /** The result table of one export size, in Markdown so it pastes into a note as it is. */
 export function resultTable(size: SizeResult): string {
-  const header = ['contestant', 'rows', 'wall time', 'rows/s', 'vs COPY', 'vs baseline', 'peak RSS', 'CPU of its process', 'load avg'];
+  const header = ['contestant', 'rows', 'wall time', 'rows/s', 'vs COPY', 'vs baseline', "vs COPY of relocate's rows", 'peak RSS', 'CPU of its process', 'load avg'];
   const rows = size.contestants.map((c) => [
     contestantTitle(c),
     count(c.rows),
@@ -21,6 +21,7 @@ export function resultTable(size: SizeResult): string {
     count(c.rowsPerSecond),
     ratio(c.toCopy),
     ratio(c.toBaseline),
+    ratio(c.toCopyRelocated ?? null),
     mb(c.peakRssBytes),
     `${((c.cpuMs / c.wallMs) * 100).toFixed(0)}%`,
     c.loadAverage ? `${c.loadAverage[0].toFixed(1)} -> ${c.loadAverage[1].toFixed(1)}` : '-',
@@ -52,6 +53,14 @@ export function resultTable(size: SizeResult): string {
       ])));
   }
   return out.join('\n');
+}
+
+/** What the one-shot import costs beyond relocate with its stages started and joined before the clock. */
+export function oneshotLine(oneshot: SizeResult['contestants'][number], live: SizeResult['contestants'][number] | undefined): string {
+  const beyond = live
+    ? `, ${((oneshot.wallMs - live.wallMs) / 1000).toFixed(1)} s (${(((oneshot.wallMs - live.wallMs) / oneshot.wallMs) * 100).toFixed(0)}% of it) more than relocate with its stages live, whose stages took ${((live.startupMs ?? 0) / 1000).toFixed(1)} s to start and join before its clock`
+    : '';
+  return `relocate one-shot (\`relocate import --json\`, every stage hosted by the CLI): ${(oneshot.wallMs / 1000).toFixed(1)} s from spawn to exit${beyond}; peak RSS ${mb(oneshot.peakRssBytes)}`;
 }
 
 /** relocate into the empty target and into the populated region, side by side. */

@@ -9,7 +9,7 @@ export interface ContestantResult {
   /** Export records plus events that went in. */
   rows: number;
   wallMs: number;
-  /** Peak resident set size of the contestant's process (getrusage maxrss). */
+  /** Peak resident set size of the contestant's process (getrusage maxrss; relocate-oneshot: the CLI's VmHWM). */
   peakRssBytes: number;
   /** CPU this Node process spent in the timed section; the rest of the wall time is waiting (database, Kafka). */
   cpuMs: number;
@@ -28,7 +28,8 @@ export interface ContestantResult {
   loadAverage?: [number, number];
 }
 
-export const contestantNames = ['copy', 'baseline', 'relocate'] as const;
+/** In the order they run: copy-relocated copies the rows relocate wrote, so it comes after it. */
+export const contestantNames = ['copy', 'baseline', 'relocate', 'copy-relocated', 'relocate-oneshot'] as const;
 export type ContestantName = (typeof contestantNames)[number];
 
 /** relocate into a region whose residents hold some of the export's names; with --merge-users, merging into them. */
@@ -39,6 +40,8 @@ export interface ContestantInput {
   eventsPath: string;
   rows: number;
   traceSql: boolean;
+  /** copy-relocated only: the database whose rows it copies (the relocate contestant's). */
+  copyFrom?: string;
   /** The region to fill before the clock starts, and the export (shape and seed) whose names it takes. */
   region?: RegionShape & { shape: ExportShape; seed: number; mergeUsers: boolean };
 }
@@ -48,12 +51,15 @@ export function contestantInput(): ContestantInput {
   const { values } = parseArgs({
     options: {
       export: { type: 'string' }, events: { type: 'string' }, rows: { type: 'string' }, 'trace-sql': { type: 'boolean', default: false },
-      'region-users': { type: 'string' }, 'region-orgs': { type: 'string' }, collide: { type: 'string' }, shape: { type: 'string' }, seed: { type: 'string' },
+      'copy-from': { type: 'string' }, 'region-users': { type: 'string' }, 'region-orgs': { type: 'string' }, collide: { type: 'string' }, shape: { type: 'string' }, seed: { type: 'string' },
       'merge-users': { type: 'boolean', default: false },
     },
   });
-  if (!values.export || !values.events || !values.rows) throw new Error('a contestant takes --export <file> --events <file> --rows <n> [--trace-sql] [--region-users <n> --region-orgs <n> --collide <share> --shape <json> --seed <n> [--merge-users]]');
-  const input: ContestantInput = { exportPath: values.export, eventsPath: values.events, rows: Number(values.rows), traceSql: values['trace-sql'] };
+  if (!values.export || !values.events || !values.rows) throw new Error('a contestant takes --export <file> --events <file> --rows <n> [--trace-sql] [--copy-from <database url>] [--region-users <n> --region-orgs <n> --collide <share> --shape <json> --seed <n> [--merge-users]]');
+  const input: ContestantInput = {
+    exportPath: values.export, eventsPath: values.events, rows: Number(values.rows), traceSql: values['trace-sql'],
+    ...(values['copy-from'] ? { copyFrom: values['copy-from'] } : {}),
+  };
   if (values['region-users'] === undefined) return input;
   return {
     ...input,
