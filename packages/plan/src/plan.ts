@@ -5,7 +5,7 @@ import { claimOrganizationSlug, type Client, type Pool, recordFindings, startRel
 import { BadInputError, type Finding, type ModelGraph } from '@relocate/domain';
 import { BatchWriter, deferredModels, MissingTableError, type SiteSettings, winningRaces } from '@relocate/model-writer';
 import { ExportFilter, filteredOutFindings, RelocationAssembly } from '@relocate/reader';
-import { droppedEventFindings, remapEventProjects } from '@relocate/writer';
+import { droppedEventFindings, remapEventProjects } from '@relocate/event-saver';
 import { EarlierUsernames } from './earlier-usernames.ts';
 import { PlannedMap } from './planned-map.ts';
 import { type ImportPlan, PlanReport } from './report.ts';
@@ -82,8 +82,8 @@ export async function planImport(deps: PlanDeps, input: PlanInput): Promise<Impo
   const events = async (batch: EventBatch): Promise<void> => {
     if (report.failed) return;
     try {
-      // The writer maps events through the committed map and findings; the plan's projects are put there for the
-      // length of the batch's transaction.
+      // The event saver maps events through the committed map and findings; the plan's projects are put there for
+      // the length of the batch's transaction. Every model is planned before the first event.
       const r = await inBatch(async (client) => {
         const projects = map.entries('sentry.project');
         await client.query(
@@ -92,12 +92,14 @@ export async function planImport(deps: PlanDeps, input: PlanInput): Promise<Impo
           [relocationId, projects.map((p) => p.oldPk), projects.map((p) => p.newPk), projects.map((p) => p.kind), projects.map((p) => p.slug)],
         );
         await recordFindings(client, report.findingsAbout('sentry.project').map((f) => ({ relocationId, ...f })));
-        return remapEventProjects(client, relocationId, batch);
+        const remapped = await remapEventProjects(client, relocationId, batch);
+        if (remapped.pending.length > 0) throw new Error(`the plan accounts for no project pk ${remapped.pending.join(', ')}, which events name`);
+        return remapped;
       });
       note(droppedEventFindings(relocationId, r.dropped).map(({ relocationId: _, ...f }) => f));
       report.eventsMapped(r.batch.events.length);
     } catch (err) {
-      fail('writer', err);
+      fail('event-saver', err);
     }
   };
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BadInputError } from '@relocate/domain';
-import { isOutage, withRetry } from './retry.ts';
+import { isOutage, UpstreamPending, withRetry } from './retry.ts';
 
 const withCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
@@ -47,4 +47,26 @@ test('an outage is given up when the policy says so, such as when the stage stop
   };
   await assert.rejects(withRetry(down, { maxRetries: 1, baseMs: 1, giveUp: () => calls >= 4 }, () => undefined), /ECONNREFUSED/);
   assert.equal(calls, 4);
+});
+
+test('a record waiting for an upstream stage is tried again, never more than 250 ms apart, until it goes on or the stage stops', async () => {
+  let calls = 0;
+  const delays: number[] = [];
+  const writerBehind = async (): Promise<string> => {
+    calls++;
+    if (calls < 8) throw new UpstreamPending('project pk 7 not written yet');
+    return 'saved';
+  };
+  // A base of 1 s would back off to seconds for any other failure.
+  assert.equal(await withRetry(writerBehind, { maxRetries: 1, baseMs: 1_000 }, (_e, _a, d) => delays.push(d)), 'saved');
+  assert.equal(calls, 8);
+  assert.ok(delays.every((d) => d <= 250), `delays ${delays.join(', ')}`);
+  assert.equal(isOutage(new UpstreamPending('x')), true);
+
+  let stopping = false;
+  const never = async (): Promise<never> => {
+    stopping = true;
+    throw new UpstreamPending('project pk 8 not written yet');
+  };
+  await assert.rejects(withRetry(never, { maxRetries: 1, baseMs: 1, giveUp: () => stopping }, () => undefined), UpstreamPending);
 });

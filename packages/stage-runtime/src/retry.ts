@@ -1,5 +1,15 @@
 import { BadInputError } from '@relocate/domain';
 
+/**
+ * A record needs what an upstream stage has yet to write: the event saver holds events whose projects the writer
+ * has not reached. It is waited for as an outage is, tried again until it is there or the stage stops, and never
+ * sent to a DLQ; the tries come often, so that the record goes on soon after.
+ */
+export class UpstreamPending extends Error {
+  override name = 'UpstreamPending';
+  readonly retriable = true;
+}
+
 /** Whether trying again may succeed: bad input never does; infrastructure hiccups usually do. */
 export function isRetriable(err: unknown): boolean {
   if (err instanceof BadInputError) return false;
@@ -18,6 +28,7 @@ export function isRetriable(err: unknown): boolean {
  */
 export function isOutage(err: unknown): boolean {
   if (err instanceof BadInputError) return false;
+  if (err instanceof UpstreamPending) return true;
   // Our own errors say when retrying is futile. kafkajs marks as non-retriable what its retrier gave up on,
   // even a broker that refused the connection: there its message and cause tell.
   if (err instanceof Error && !err.name.startsWith('KafkaJS') && 'retriable' in err && err.retriable === false) return false;
@@ -41,6 +52,8 @@ export interface RetryPolicy {
 
 /** The longest wait between two tries while a dependency is away: it is noticed soon once it is back. */
 const outageMaxDelayMs = 5_000;
+/** The longest wait for an upstream stage: a batch of the writer's takes about this long. */
+const pendingMaxDelayMs = 250;
 
 export async function withRetry<T>(
   fn: () => Promise<T>,
@@ -53,7 +66,8 @@ export async function withRetry<T>(
     } catch (err) {
       const outage = isOutage(err) && !(policy.giveUp?.() ?? false);
       if (!outage && (attempt >= policy.maxRetries || !isRetriable(err))) throw err;
-      const delayMs = Math.min(outage ? outageMaxDelayMs : 30_000, policy.baseMs * 2 ** Math.min(attempt, 20)) * (0.5 + Math.random() / 2);
+      const cap = err instanceof UpstreamPending ? pendingMaxDelayMs : outage ? outageMaxDelayMs : 30_000;
+      const delayMs = Math.min(cap, policy.baseMs * 2 ** Math.min(attempt, 20)) * (0.5 + Math.random() / 2);
       onRetry(err, attempt + 1, delayMs);
       await new Promise((r) => setTimeout(r, delayMs));
     }

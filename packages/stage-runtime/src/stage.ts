@@ -10,7 +10,7 @@ import { compressionOf, createProducer } from './kafka.ts';
 import { metrics } from './metrics.ts';
 import { PartitionOffsets } from './offsets.ts';
 import { BatchProgress } from './progress.ts';
-import { isRetriable, withRetry, type RetryPolicy } from './retry.ts';
+import { isRetriable, UpstreamPending, withRetry, type RetryPolicy } from './retry.ts';
 import { commitStep } from './steps/commit.ts';
 import { DeadLetterStep } from './steps/dead-letter.ts';
 import { decodeStep } from './steps/decode.ts';
@@ -118,6 +118,8 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
   // An outage is waited out record by record, until the stage is asked to stop: then the record stays uncommitted.
   const recordRetry: RetryPolicy = { ...deps.retry, giveUp: () => state() === 'stopping' };
   const onRetry = (err: unknown, attempt: number, delayMs: number): void => {
+    // Waiting for an upstream stage is the pipeline working, not a failure: no retry counted, nothing to warn of.
+    if (err instanceof UpstreamPending) return log.debug({ reason: err.message, attempt }, 'waiting for an upstream stage');
     metrics.retries.inc(labels);
     log.warn({ err, attempt, delayMs: Math.round(delayMs) }, 'retrying record');
   };

@@ -1,8 +1,9 @@
-import { payloadOf, type PipelineRecord, type Topics } from '@relocate/codec';
-import { failedForGood, type Pool, withTransaction } from '@relocate/database';
+import { type EventBatch, payloadOf, type PipelineRecord, type Topics } from '@relocate/codec';
+import { type Client, failedForGood, type Pool, recordFindings, withTransaction } from '@relocate/database';
 import type { ModelGraph } from '@relocate/domain';
-import type { Output, StageDefinition, StageMessage } from '@relocate/stage-runtime';
+import { type Output, type StageDefinition, type StageMessage, UpstreamPending } from '@relocate/stage-runtime';
 import { completeRelocation } from './complete.ts';
+import { droppedEventFindings, remapEventProjects } from './projects.ts';
 import { normalizeEvent } from './normalize.ts';
 import { markPublished, saveEvents } from './save.ts';
 
@@ -10,7 +11,9 @@ export interface EventSaverDeps { pool: Pool; topics: Topics; graph: ModelGraph 
 
 /**
  * event-saver: reserved -> eventstream. Saves events with their releases and environments, publishes each to
- * the eventstream keyed by project (so a project's events stay ordered), and completes the relocation.
+ * the eventstream keyed by project (so a project's events stay ordered), and completes the relocation. Events come
+ * straight from the reader, beside the models, and wait here for their projects; the end marker comes after them
+ * on the same partition, once every stage has passed it.
  */
 export function eventSaverStage(deps: EventSaverDeps): StageDefinition<PipelineRecord> {
   return {
@@ -18,14 +21,17 @@ export function eventSaverStage(deps: EventSaverDeps): StageDefinition<PipelineR
     inputTopic: deps.topics.reserved,
     async process({ value }: StageMessage<PipelineRecord>, ctx): Promise<Output[]> {
       const id = value.relocationId;
-      const events = payloadOf(value.payload, 'relocate.EventBatch');
-      if (events) {
+      const batch = payloadOf(value.payload, 'relocate.EventBatch');
+      if (batch) {
         if (await failedForGood(deps.pool, id)) return []; // its rows are removed at the end
-        const now = Date.now();
-        const normalized = events.events.map((text, i) => normalizeEvent(JSON.parse(text) as Record<string, unknown>, events.ordinal + i, now));
-        const pending = await withTransaction(deps.pool, (client) => saveEvents(client, id, events.ordinal, normalized));
+        const pending = await withTransaction(deps.pool, async (client) => {
+          const events = batch.projectsRemapped ? batch : await remappedOrPending(client, id, batch);
+          const now = Date.now();
+          const normalized = events.events.map((text, i) => normalizeEvent(JSON.parse(text) as Record<string, unknown>, events.ordinal + i, now));
+          return saveEvents(client, id, events.ordinal, normalized);
+        });
         await ctx.produce(pending.map((m) => ({ topic: deps.topics.eventstream, key: String(m.projectId), value: m })));
-        await markPublished(deps.pool, id, events.ordinal);
+        await markPublished(deps.pool, id, batch.ordinal);
         return [];
       }
       if (payloadOf(value.payload, 'relocate.RelocationEnd')) {
@@ -39,4 +45,14 @@ export function eventSaverStage(deps: EventSaverDeps): StageDefinition<PipelineR
       return [];
     },
   };
+}
+
+/** The batch with its projects remapped, its dropped events reported; a project the writer has yet to reach waits. */
+async function remappedOrPending(client: Client, relocationId: string, batch: EventBatch): Promise<EventBatch> {
+  const r = await remapEventProjects(client, relocationId, batch);
+  if (r.pending.length > 0) {
+    throw new UpstreamPending(`events from #${batch.ordinal} of relocation ${relocationId} wait for the writer to write project pk ${r.pending.join(', ')}`);
+  }
+  await recordFindings(client, droppedEventFindings(relocationId, r.dropped));
+  return r.batch;
 }

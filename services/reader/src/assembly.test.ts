@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventBatch, ModelBatch } from '@relocate/codec';
-import { ModelGraph } from '@relocate/domain';
+import { BadInputError, ModelGraph } from '@relocate/domain';
 import { RelocationAssembly } from './assembly.ts';
 import { ExportFilter } from './filters.ts';
 
@@ -15,12 +15,35 @@ test('with a filter, the export is spooled and read twice, and the events file a
     filtered: async (r) => void filtered.push(...r),
   }, ModelGraph.load(), ExportFilter.of({ filterOrgSlugs: ['kept'], filterUsernames: null }));
   const org = (pk: number, slug: string) => ({ model: 'sentry.organization', pk, fields: { slug } });
-  await assembly.write(Buffer.from(JSON.stringify([org(1, 'kept'), org(2, 'left-out')])));
+  const project = (pk: number, organization: number) => ({ model: 'sentry.project', pk, fields: { organization, slug: `p${pk}` } });
+  await assembly.write(Buffer.from(JSON.stringify([org(1, 'kept'), org(2, 'left-out'), project(1, 1), project(2, 2)])));
   await assembly.endExport();
   assembly.startEvents();
   await assembly.write(Buffer.from('{"project": 1}\n{"project": 2}\n'));
   await assembly.endEvents();
-  assert.deepEqual(models.map((b) => b.records.map((r) => r.pk)), [[1]]);
-  assert.deepEqual(filtered.map((r) => r.pk), [2]);
+  assert.deepEqual(models.map((b) => [b.model, b.records.map((r) => r.pk)]), [['sentry.organization', [1]], ['sentry.project', [1, 2]]]);
+  assert.deepEqual(filtered.map((r) => `${r.model}:${r.pk}`), ['sentry.organization:2']);
+  // Project 2 is the writer's to drop with its organization; its event goes on, and the event saver drops it then.
   assert.deepEqual(events.map((b) => b.events.length), [2]);
 });
+
+for (const [line, reason] of [
+  ['{"project": 7}', 'event #2 refers to project pk 7, which is not in the export'],
+  ['{"project": "1"}', 'event #2 has no integer "project" (the export\'s project pk)'],
+  ['{"message": "no project"}', 'event #2 has no integer "project" (the export\'s project pk)'],
+] as const) {
+  test(`an event that names no project of the export fails the read, named by its number: ${line}`, async () => {
+    const assembly = new RelocationAssembly({ batchRecords: 100, batchBytes: 100_000 }, {
+      models: async () => undefined, events: async () => undefined, filtered: async () => undefined,
+    }, ModelGraph.load());
+    await assembly.write(Buffer.from(JSON.stringify([{ model: 'sentry.organization', pk: 1, fields: { slug: 'o' } }, { model: 'sentry.project', pk: 1, fields: { organization: 1, slug: 'p' } }])));
+    await assembly.endExport();
+    assembly.startEvents();
+    await assembly.write(Buffer.from(`{"project": 1}\n${line}\n`));
+    await assert.rejects(assembly.endEvents(), (err: unknown) => {
+      assert.ok(err instanceof BadInputError);
+      assert.deepEqual(err.finding, { severity: 'error', kind: 'InvalidEvent', model: 'event', pk: 2, field: 'project', reason });
+      return true;
+    });
+  });
+}

@@ -39,6 +39,8 @@ export class RelocationAssembly {
   readonly batcher: ModelBatcher;
   eventCount = 0;
   eventBatches = 0;
+  /** The export's project pks, filtered out or not: an event must name one of them. */
+  private readonly projects = new Set<number>();
 
   private readonly limits: AssemblyLimits;
   private readonly sink: AssemblySink;
@@ -148,6 +150,7 @@ export class RelocationAssembly {
           observe(record);
           continue;
         }
+        if (record.model === 'sentry.project') this.projects.add(record.pk);
         const reason = this.filter?.rejection(record);
         if (reason) {
           waiting?.filteredOut(record);
@@ -203,6 +206,7 @@ export class RelocationAssembly {
           });
         }
         checkNesting('event', n, v as Record<string, unknown>);
+        this.checkProject(n, (v as Record<string, unknown>).project);
         const text = JSON.stringify(v);
         const size = checkSize('event', n, text);
         if (batch.length >= this.limits.batchRecords || bytes + size > this.limits.batchBytes) await flush();
@@ -215,6 +219,16 @@ export class RelocationAssembly {
       this.failure = err instanceof SinkFailure ? err.cause : err;
       this.input.resume();
     }
+  }
+
+  /**
+   * An event goes to the event saver as soon as it is read, and waits there until the writer has written (or
+   * reported) its project; so its project must be one that the writer will meet.
+   */
+  private checkProject(n: number, project: unknown): void {
+    const invalid = (reason: string): BadInputError => new BadInputError({ kind: 'InvalidEvent', model: 'event', pk: n, field: 'project', reason: `event #${n} ${reason}` });
+    if (typeof project !== 'number' || !Number.isSafeInteger(project)) throw invalid('has no integer "project" (the export\'s project pk)');
+    if (!this.projects.has(project)) throw invalid(`refers to project pk ${project}, which is not in the export`);
   }
 
   private throwIfFailed(): void {

@@ -11,7 +11,7 @@ const chunkError = (relocationId: string, reason: string): BadInputError =>
   new BadInputError({ kind: 'InvalidSubmission', model: null, pk: null, field: null, reason: `submission of ${relocationId}: ${reason}` });
 
 /**
- * reader: exports -> models. Holds a relocation's chunks uncommitted until its files are fully read, so a
+ * reader: exports -> models, and events -> reserved (the event saver's input). Holds a relocation's chunks uncommitted until its files are fully read, so a
  * restart re-reads the relocation from its first chunk; downstream writes are idempotent per batch.
  */
 export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
@@ -19,6 +19,8 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
   // Times each relocation was read again after a failure mid-read; past the limit it fails for good.
   const rereads = new Map<string, number>();
   const pipeline = pipelineOutput(deps.topics.models, 'reader');
+  // Events need only their projects: they go to the event saver beside the models, not behind them.
+  const toEventSaver = pipelineOutput(deps.topics.reserved, 'reader');
 
   const begin = async (chunk: ExportChunk, partition: number, ctx: StageContext): Promise<RelocationAssembly> => {
     if (!chunk.options) throw chunkError(chunk.relocationId, 'the first export chunk carries no import options');
@@ -27,7 +29,7 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
     else await startRelocation(deps.pool, chunk.relocationId, chunk.options);
     const assembly = new RelocationAssembly({ batchRecords: deps.batchRecords, batchBytes: deps.batchBytes }, {
       models: (batch) => ctx.produce([pipeline(chunk.relocationId, { 'relocate.ModelBatch': batch })]),
-      events: (batch) => ctx.produce([pipeline(chunk.relocationId, { 'relocate.EventBatch': batch })]),
+      events: (batch) => ctx.produce([toEventSaver(chunk.relocationId, { 'relocate.EventBatch': batch })]),
       filtered: (records) => recordFindings(deps.pool, filteredOutFindings(chunk.relocationId, records)),
     }, deps.graph, ExportFilter.of(chunk.options));
     assemblies.set(chunk.relocationId, { assembly, partition, submissionId: chunk.submissionId ?? null });

@@ -1,3 +1,2 @@
 export * from './stage.ts';
-export { droppedEventFindings, remapEventProjects } from './events.ts';
 export * from './service.ts';

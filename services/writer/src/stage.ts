@@ -1,13 +1,15 @@
 import { type ModelBatch, payloadOf, type PipelineRecord, type Topics } from '@relocate/codec';
-import { failedForGood, recordFindings, type Pool, withTransaction } from '@relocate/database';
+import type { Pool } from '@relocate/database';
 import type { ModelGraph } from '@relocate/domain';
 import { type Output, pipelineOutput, type StageDefinition, type StageMessage } from '@relocate/stage-runtime';
 import { BatchWriter, deferredModels, writeForRelocation } from '@relocate/model-writer';
-import { droppedEventFindings, remapEventProjects } from './events.ts';
 
 export interface WriterDeps { pool: Pool; topics: Topics; graph: ModelGraph; writer: BatchWriter }
 
-/** writer: models -> written. Each ModelBatch is one transaction: rows, PrimaryKeyMap entries, import chunk and findings. */
+/**
+ * writer: models -> written. Each ModelBatch is one transaction: rows, PrimaryKeyMap entries, import chunk and
+ * findings. Events go from the reader to the event saver directly; the end marker passes on.
+ */
 export function writerStage(deps: WriterDeps): StageDefinition<PipelineRecord> {
   const writer = deps.writer;
   const out = pipelineOutput(deps.topics.written, 'writer');
@@ -27,16 +29,6 @@ export function writerStage(deps: WriterDeps): StageDefinition<PipelineRecord> {
       const id = value.relocationId;
       const models = payloadOf(value.payload, 'relocate.ModelBatch');
       if (models) return writeModels(id, models);
-      const events = payloadOf(value.payload, 'relocate.EventBatch');
-      if (events) {
-        if (await failedForGood(deps.pool, id)) return [];
-        const remapped = await withTransaction(deps.pool, async (client) => {
-          const r = await remapEventProjects(client, id, events);
-          await recordFindings(client, droppedEventFindings(id, r.dropped));
-          return r.batch;
-        });
-        return [out(id, { 'relocate.EventBatch': remapped })];
-      }
       return [out(id, value.payload)];
     },
   };
