@@ -55,7 +55,8 @@ export async function submitRelocation(c: Connections, s: Submission): Promise<n
           part,
           seq,
           isLast,
-          hasEvents: part === 'EXPORT' && isLast && s.eventsPath !== undefined,
+          // On every chunk of the export, so the reader knows from the first that events follow.
+          hasEvents: part === 'EXPORT' && s.eventsPath !== undefined,
           options: part === 'EXPORT' && seq === 0 ? s.options : null,
           data,
           submissionId,

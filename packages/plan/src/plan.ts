@@ -97,7 +97,7 @@ export async function planImport(deps: PlanDeps, input: PlanInput): Promise<Impo
         return remapped;
       });
       note(droppedEventFindings(relocationId, r.dropped).map(({ relocationId: _, ...f }) => f));
-      report.eventsMapped(r.batch.events.length);
+      report.eventsMapped(r.events.length);
     } catch (err) {
       fail('event-saver', err);
     }
@@ -107,7 +107,7 @@ export async function planImport(deps: PlanDeps, input: PlanInput): Promise<Impo
     models,
     events,
     filtered: async (records) => note(filteredOutFindings(relocationId, records).map(({ relocationId: _, ...f }) => f)),
-  }, deps.graph, ExportFilter.of(input.options));
+  }, deps.graph, ExportFilter.of(input.options), input.eventsPath !== undefined);
   try {
     for await (const chunk of createReadStream(input.exportPath)) await assembly.write(chunk as Buffer);
     await assembly.endExport();

@@ -2,8 +2,12 @@ import type { EventBatch } from '@relocate/codec';
 import { type Client, reportedRecords } from '@relocate/database';
 import type { Finding } from '@relocate/domain';
 
+/** An event as parsed from its batch, with its number in the events file. */
+export interface NumberedEvent { ordinal: number; event: Record<string, unknown> }
+
 export interface RemappedEvents {
-  batch: EventBatch;
+  /** The events whose project was written, pointed at its new pk. */
+  events: NumberedEvent[];
   /** Events whose project was dropped (and reported): they are dropped with it. */
   dropped: Array<{ ordinal: number; project: number }>;
   /** Projects of the export that the writer has neither written nor reported yet. */
@@ -29,14 +33,14 @@ export async function remapEventProjects(client: Client, relocationId: string, b
   const unmapped = [...new Set(parsed.filter((p) => !projects.has(p.project)).map((p) => p.project))];
   const reported = await reportedRecords(client, relocationId, unmapped.map((pk) => ['sentry.project', pk] as const));
   const pending = unmapped.filter((pk) => !reported.has(`sentry.project:${pk}`));
-  const events: string[] = [];
+  const events: NumberedEvent[] = [];
   const dropped: Array<{ ordinal: number; project: number }> = [];
   for (const p of parsed) {
     const newPk = projects.get(p.project);
-    if (newPk !== undefined) events.push(JSON.stringify({ ...p.event, project: newPk }));
+    if (newPk !== undefined) events.push({ ordinal: p.ordinal, event: { ...p.event, project: newPk } });
     else if (reported.has(`sentry.project:${p.project}`)) dropped.push({ ordinal: p.ordinal, project: p.project });
   }
-  return { batch: { ordinal: batch.ordinal, projectsRemapped: true, events }, dropped, pending };
+  return { events, dropped, pending };
 }
 
 /** The warning an event dropped with its project is reported with. */

@@ -3,7 +3,7 @@ import { type Client, failedForGood, type Pool, recordFindings, withTransaction 
 import type { ModelGraph } from '@relocate/domain';
 import { type Output, type StageDefinition, type StageMessage, UpstreamPending } from '@relocate/stage-runtime';
 import { completeRelocation } from './complete.ts';
-import { droppedEventFindings, remapEventProjects } from './projects.ts';
+import { droppedEventFindings, type NumberedEvent, remapEventProjects } from './projects.ts';
 import { normalizeEvent } from './normalize.ts';
 import { markPublished, saveEvents } from './save.ts';
 
@@ -25,10 +25,12 @@ export function eventSaverStage(deps: EventSaverDeps): StageDefinition<PipelineR
       if (batch) {
         if (await failedForGood(deps.pool, id)) return []; // its rows are removed at the end
         const pending = await withTransaction(deps.pool, async (client) => {
-          const events = batch.projectsRemapped ? batch : await remappedOrPending(client, id, batch);
+          // A batch remapped by the writer of an earlier release (events then went through it) is saved as it is.
+          const events = batch.projectsRemapped
+            ? batch.events.map((text, i): NumberedEvent => ({ ordinal: batch.ordinal + i, event: JSON.parse(text) as Record<string, unknown> }))
+            : await remappedOrPending(client, id, batch);
           const now = Date.now();
-          const normalized = events.events.map((text, i) => normalizeEvent(JSON.parse(text) as Record<string, unknown>, events.ordinal + i, now));
-          return saveEvents(client, id, events.ordinal, normalized);
+          return saveEvents(client, id, batch.ordinal, events.map((e) => normalizeEvent(e.event, e.ordinal, now)));
         });
         await ctx.produce(pending.map((m) => ({ topic: deps.topics.eventstream, key: String(m.projectId), value: m })));
         await markPublished(deps.pool, id, batch.ordinal);
@@ -48,11 +50,11 @@ export function eventSaverStage(deps: EventSaverDeps): StageDefinition<PipelineR
 }
 
 /** The batch with its projects remapped, its dropped events reported; a project the writer has yet to reach waits. */
-async function remappedOrPending(client: Client, relocationId: string, batch: EventBatch): Promise<EventBatch> {
+async function remappedOrPending(client: Client, relocationId: string, batch: EventBatch): Promise<NumberedEvent[]> {
   const r = await remapEventProjects(client, relocationId, batch);
   if (r.pending.length > 0) {
     throw new UpstreamPending(`events from #${batch.ordinal} of relocation ${relocationId} wait for the writer to write project pk ${r.pending.join(', ')}`);
   }
   await recordFindings(client, droppedEventFindings(relocationId, r.dropped));
-  return r.batch;
+  return r.events;
 }

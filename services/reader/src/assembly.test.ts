@@ -47,3 +47,30 @@ for (const [line, reason] of [
     });
   });
 }
+
+test('with events to follow, projects and what they need are handed on first, the rest after them in dependency order', async () => {
+  const read = async (projectsFirst: boolean): Promise<string[]> => {
+    const models: ModelBatch[] = [];
+    const assembly = new RelocationAssembly({ batchRecords: 100, batchBytes: 100_000 }, {
+      models: async (b) => void models.push(b), events: async () => undefined, filtered: async () => undefined,
+    }, ModelGraph.load(), undefined, projectsFirst);
+    await assembly.write(Buffer.from(JSON.stringify([
+      { model: 'sentry.user', pk: 1, fields: { username: 'a' } },
+      { model: 'sentry.user', pk: 2, fields: { username: 'b' } },
+      { model: 'sentry.organization', pk: 1, fields: { slug: 'o' } },
+      { model: 'sentry.organizationmember', pk: 1, fields: { organization: 1, user_id: 1 } },
+      { model: 'sentry.project', pk: 1, fields: { organization: 1, slug: 'p' } },
+      { model: 'sentry.projectkey', pk: 1, fields: { project: 1 } },
+      { model: 'sentry.organizationmember', pk: 2, fields: { organization: 1, user_id: 2 } },
+    ])));
+    await assembly.endExport();
+    return models.map((b) => `${b.model}:${b.minOrdinal}:${b.records.map((r) => r.pk).join(',')}`);
+  };
+  assert.deepEqual(await read(false), [
+    'sentry.user:1:1,2', 'sentry.organization:1:1', 'sentry.organizationmember:1:1', 'sentry.project:1:1', 'sentry.projectkey:1:1', 'sentry.organizationmember:2:2',
+  ]);
+  // Each model's ordinals stay those of its records in the file, so a batch keeps its idempotency key either way.
+  assert.deepEqual(await read(true), [
+    'sentry.organization:1:1', 'sentry.project:1:1', 'sentry.user:1:1,2', 'sentry.organizationmember:1:1', 'sentry.projectkey:1:1', 'sentry.organizationmember:2:2',
+  ]);
+});

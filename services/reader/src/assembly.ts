@@ -10,6 +10,7 @@ import type { EventBatch, ModelBatch } from '@relocate/codec';
 import { BadInputError, type ModelGraph } from '@relocate/domain';
 import { type ExportRecord, ModelBatcher, validateRecord } from './batcher.ts';
 import { OutOfOrderRecords } from './deferral.ts';
+import { ProjectsFirst } from './projects-first.ts';
 import { eventItems, exportItems, isInvalidLine as isInvalid } from './export-stream.ts';
 import type { ExportFilter } from './filters.ts';
 import { checkNesting, checkSize } from './limits.ts';
@@ -51,11 +52,16 @@ export class RelocationAssembly {
   /** With a filter the export is read twice, so it is spooled to a local file; the file goes when the part ends. */
   private readonly spool: { path: string; stream: WriteStream } | undefined;
 
-  constructor(limits: AssemblyLimits, sink: AssemblySink, graph: ModelGraph, filter?: ExportFilter) {
+  /** With events to follow: projects are handed on ahead of the rest (see ProjectsFirst). */
+  private readonly projectsFirst: boolean;
+  private ahead: ProjectsFirst | undefined;
+
+  constructor(limits: AssemblyLimits, sink: AssemblySink, graph: ModelGraph, filter?: ExportFilter, projectsFirst = false) {
     this.limits = limits;
     this.sink = sink;
     this.graph = graph;
     this.filter = filter;
+    this.projectsFirst = projectsFirst;
     this.batcher = new ModelBatcher(limits.batchRecords, limits.batchBytes);
     if (filter) {
       const file = path.join(tmpdir(), `relocate-export-${randomUUID()}.json`);
@@ -121,6 +127,7 @@ export class RelocationAssembly {
     this.abandoned = true;
     this.input.end();
     void this.waiting?.dispose();
+    void this.ahead?.dispose();
     if (this.spool) {
       this.spool.stream.destroy();
       void rm(this.spool.path, { force: true });
@@ -142,6 +149,26 @@ export class RelocationAssembly {
       const full = this.batcher.add(record);
       if (full) await emit(full);
     };
+    // A disk failure is no parse error: like Kafka's, it reads the export again.
+    const place = async (record: ExportRecord): Promise<void> => {
+      if (waiting?.mustWait(record)) await sinking(() => waiting.defer(record));
+      else await admit(record);
+    };
+    const ahead = observe || !this.projectsFirst ? undefined : (this.ahead = new ProjectsFirst(this.graph));
+    const release = async (): Promise<void> => {
+      if (!ahead) return;
+      const held = ahead.release();
+      for (;;) {
+        let next: IteratorResult<ExportRecord>;
+        try {
+          next = await held.next();
+        } catch (err) {
+          throw new SinkFailure(err); // the disk, not the export: read it again
+        }
+        if (next.done || this.abandoned) return;
+        await place(next.value);
+      }
+    };
     try {
       for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
         if (this.abandoned) return;
@@ -157,10 +184,15 @@ export class RelocationAssembly {
           filtered.push({ model: record.model, pk: record.pk, reason });
           continue;
         }
-        // A disk failure is no parse error: like Kafka's, it reads the export again.
-        if (waiting?.mustWait(record)) await sinking(() => waiting.defer(record));
-        else await admit(record);
+        const placement = ahead?.place(record) ?? 'hand-on';
+        if (placement === 'hold') {
+          await sinking(() => (ahead as ProjectsFirst).hold(record));
+          continue;
+        }
+        if (placement === 'release-then-hand-on') await release();
+        await place(record);
       }
+      await release();
       if (waiting) {
         for await (const record of waiting.drain()) {
           if (this.abandoned) return;
@@ -179,6 +211,7 @@ export class RelocationAssembly {
       this.input.resume();
     } finally {
       await waiting?.dispose();
+      await ahead?.dispose();
     }
   }
 

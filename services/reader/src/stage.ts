@@ -31,7 +31,7 @@ export function readerStage(deps: ReaderDeps): StageDefinition<ExportChunk> {
       models: (batch) => ctx.produce([pipeline(chunk.relocationId, { 'relocate.ModelBatch': batch })]),
       events: (batch) => ctx.produce([toEventSaver(chunk.relocationId, { 'relocate.EventBatch': batch })]),
       filtered: (records) => recordFindings(deps.pool, filteredOutFindings(chunk.relocationId, records)),
-    }, deps.graph, ExportFilter.of(chunk.options));
+    }, deps.graph, ExportFilter.of(chunk.options), chunk.hasEvents);
     assemblies.set(chunk.relocationId, { assembly, partition, submissionId: chunk.submissionId ?? null });
     return assembly;
   };
