@@ -28,7 +28,13 @@ export async function startStageInstances<T>(stage: StageName, define: () => Sta
     lastCrash: () => instances.map((s) => s.lastCrash()).find((m) => m !== undefined),
     haltReason: () => instances.map((s) => s.haltReason()).find((m) => m !== undefined),
     halt: haltAll,
+    quiesce: async () => {
+      await Promise.all(instances.map((s) => s.quiesce()));
+    },
+    // Every consumer first ends its batch in hand and commits, then all leave: one that left first would start a
+    // rebalance, and a commit during it may be refused, leaving the last record of a relocation to be read again.
     stop: async () => {
+      await Promise.all(instances.map((s) => s.quiesce()));
       await Promise.all(instances.map((s) => s.stop()));
     },
   };

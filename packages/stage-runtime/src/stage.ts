@@ -74,6 +74,8 @@ export interface RunningStage {
   haltReason(): string | undefined;
   /** Leave the group and wait for an operator (another consumer of the stage hit the DLQ limit). */
   halt(reason: string): void;
+  /** Take no further record: the batch in hand finishes and commits. Resolves once it has. */
+  quiesce(): Promise<void>;
   /** Finish the record in hand, commit, leave the group and disconnect. */
   stop(): Promise<void>;
 }
@@ -97,6 +99,9 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
   // Shared by all batches: a handler may produce a relocation's records while a later batch is in hand.
   const progress = new BatchProgress(def.stage);
   let haltReason: string | undefined;
+  // Set by quiesce(): no further record is taken, and the batch in hand (if any) commits what it did.
+  let quiescing = false;
+  let inHand: Promise<void> = Promise.resolve();
 
   const supervisor: ConsumerSupervisor<Consumer> = new ConsumerSupervisor({
     build: () => buildConsumer(),
@@ -214,10 +219,14 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     metrics.latestOffset.set({ topic, partition: String(partition) }, Number(highWatermark));
   };
 
-  const eachBatch = (payload: EachBatchPayload): Promise<void> => keepingAlive(
-    payload.heartbeat, heartbeatIntervalFor(deps.sessionTimeoutMs), () => runBatch(payload),
-    (err) => log.debug({ err }, 'a heartbeat beside a long batch failed'),
-  );
+  const eachBatch = (payload: EachBatchPayload): Promise<void> => {
+    const run = keepingAlive(
+      payload.heartbeat, heartbeatIntervalFor(deps.sessionTimeoutMs), () => runBatch(payload),
+      (err) => log.debug({ err }, 'a heartbeat beside a long batch failed'),
+    );
+    inHand = run.catch(() => undefined);
+    return run;
+  };
 
   const runBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> => {
     const { topic, partition } = batch;
@@ -229,7 +238,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     const dispositions = await BatchDispositions.of(batch.messages.map(keyOf), readDispositions);
     try {
       for (const [i, message] of batch.messages.entries()) {
-        if (!isRunning() || isStale() || state() === 'halted') break;
+        if (quiescing || !isRunning() || isStale() || state() === 'halted') break;
         const key = keyOf(message);
         const disposition = await dispositions.for(key);
         if (disposition === 'pause') {
@@ -326,6 +335,10 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
     lastCrash: () => supervisor.lastCrash,
     haltReason: () => haltReason,
     halt,
+    quiesce: async () => {
+      quiescing = true;
+      await inHand;
+    },
     stop: async () => {
       if (state() === 'stopped') return;
       clearInterval(housekeeping);
