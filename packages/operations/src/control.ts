@@ -1,4 +1,5 @@
 import { stageNames, type StageName } from '@relocate/codec';
+import { withTransaction } from '@relocate/database';
 import type { OperationsContext } from './context.ts';
 import { publishRelocationEvent } from './record/publish.ts';
 import { relocationView, type RelocationView } from './record/views.ts';
@@ -47,7 +48,11 @@ export async function parkedStages(c: OperationsContext, id: string): Promise<St
  * that stage go (a new failure records them again) and the record shows the relocation running.
  */
 export async function reopenAtStage(c: OperationsContext, id: string, stage: StageName): Promise<void> {
-  await c.pool.query('DELETE FROM relocate.parked_relocation WHERE relocation_id = $1 AND stage = $2', [id, stage]);
-  await c.pool.query(`DELETE FROM relocate.finding WHERE relocation_id = $1 AND stage = $2 AND severity = 'error'`, [id, stage]);
+  // Running first, unparked after: a failed relocation that is parked nowhere has failed for good, and a stage that
+  // asked in between (the event saver, whose events wait for the writer to reach their projects) would drop them.
   await publishRelocationEvent(c, { relocationId: id, type: 'RETRIED', at: Date.now(), summary: '', stage });
+  await withTransaction(c.pool, async (client) => {
+    await client.query('DELETE FROM relocate.parked_relocation WHERE relocation_id = $1 AND stage = $2', [id, stage]);
+    await client.query(`DELETE FROM relocate.finding WHERE relocation_id = $1 AND stage = $2 AND severity = 'error'`, [id, stage]);
+  });
 }

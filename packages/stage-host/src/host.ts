@@ -15,6 +15,9 @@ export interface HostedStages {
   stop(): Promise<void>;
 }
 
+// How long a stop waits for the record to show the stages' last reports.
+const projectorCatchUpMs = 5_000;
+
 /** Runs the given stages in this process, with one /metrics and /healthz endpoint for all of them. */
 export async function hostStageBuilders(c: Connections, builders: StageBuilder[]): Promise<HostedStages> {
   const graph = ModelGraph.load();
@@ -56,8 +59,11 @@ export async function hostStageBuilders(c: Connections, builders: StageBuilder[]
     metricsPort: monitoring.port,
     add,
     stop: async () => {
-      // Together: each waits for its fetch in flight, and a stop must fit a supervisor's grace period.
-      await Promise.all([...stages.map((s) => s.stop()), projector.stop()]);
+      // The stages together (each waits for its fetch in flight, and a stop must fit a supervisor's grace period),
+      // then the projector once it has applied what they reported last: the record shows each stage as it ended.
+      await Promise.all(stages.map((s) => s.stop()));
+      await projector.catchUp(projectorCatchUpMs).catch((err: unknown) => c.log.warn({ err }, 'the relocation record may lag behind the stages; another process projects it'));
+      await projector.stop();
       await new Promise<void>((r) => monitoring.server.close(() => r()));
     },
   };

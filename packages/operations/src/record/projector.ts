@@ -3,9 +3,13 @@ import type { RelocationEvent } from '@relocate/codec';
 import { withTransaction } from '@relocate/database';
 import { groupMembership, withRetry } from '@relocate/stage-runtime';
 import { type OperationsContext, recordGroupOf } from '../context.ts';
-import { applyAt } from './projection.ts';
+import { applyAt, projectedUpTo } from './projection.ts';
 
-export interface Projector { stop(): Promise<void> }
+export interface Projector {
+  /** Waits, up to timeoutMs, until every event on the relocations topic so far is applied to the record. */
+  catchUp(timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
 
 /**
  * Keeps the relocation record up to date: consumes the relocations topic and applies each event in its own
@@ -45,5 +49,17 @@ export async function startProjector(c: OperationsContext): Promise<Projector> {
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
-  return { stop: () => consumer.disconnect() };
+  return {
+    catchUp: async (timeoutMs) => {
+      const admin = c.kafka.admin();
+      await admin.connect();
+      const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+      const deadline = Date.now() + timeoutMs;
+      for (const end of ends.filter((e) => BigInt(e.high) > 0n)) {
+        const last = (BigInt(end.high) - 1n).toString();
+        while (!(await projectedUpTo(c.pool, topic, end.partition, last)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    stop: () => consumer.disconnect(),
+  };
 }
