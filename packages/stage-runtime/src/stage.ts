@@ -120,8 +120,10 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
   const state = (): StageState => supervisor.state;
   const ledger = new CommitLedger((c) => supervisor.active.commitOffsets([c]));
 
-  // An outage is waited out record by record, until the stage is asked to stop: then the record stays uncommitted.
-  const recordRetry: RetryPolicy = { ...deps.retry, giveUp: () => state() === 'stopping' };
+  // An outage (or an upstream stage) is waited out record by record, until the stage is asked to stop: then the
+  // record stays uncommitted. A quiesced stage is stopping: its upstream may already have stopped.
+  const leaving = (): boolean => quiescing || state() === 'stopping';
+  const recordRetry: RetryPolicy = { ...deps.retry, giveUp: leaving };
   const onRetry = (err: unknown, attempt: number, delayMs: number): void => {
     // Waiting for an upstream stage is the pipeline working, not a failure: no retry counted, nothing to warn of.
     if (err instanceof UpstreamPending) return log.debug({ reason: err.message, attempt }, 'waiting for an upstream stage');
@@ -176,7 +178,7 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
       metrics.recordsProcessed.inc({ ...labels, outcome: 'ok' });
     } catch (err) {
       if (err instanceof ReadAgainError) throw err;
-      if (isRetriable(err) && state() === 'stopping') throw err; // leave it uncommitted for the next owner
+      if (isRetriable(err) && leaving()) throw err; // leave it uncommitted for the next owner
       ok = false;
       const reason = await deadLetter.failed(topic, partition, message, key, err);
       if (key) progress.failed(key, reason);
@@ -266,6 +268,8 @@ export async function startStage<T>(def: StageDefinition<T>, deps: StageDeps): P
               await readAgain(topic, partition, tracker, message.offset, err);
               break;
             }
+            // Given up because the stage is leaving: the record stays uncommitted, what came before commits.
+            if (leaving() && isRetriable(err)) break;
             throw err;
           }
         }
